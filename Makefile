@@ -1,0 +1,64 @@
+# The two commands that matter: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+export DBT_PROFILES_DIR := $(CURDIR)
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export ABM_WAREHOUSE_PATH ?= data/warehouse.duckdb
+export ABM_TRUTH_DIR ?= data/truth
+SAMPLE_ACCOUNTS ?= 5000
+SAMPLE_SEED ?= 42
+
+.PHONY: help install sample run test lint unit ui bench clean
+
+help:
+	@echo "make run    - install, make sample data, run the daily job through Dagster"
+	@echo "make test   - install, lint (sqlfluff, ruff), pytest"
+	@echo "make sample - (re)generate sample data into data/landing"
+	@echo "make ui     - Dagster UI on http://127.0.0.1:3000"
+	@echo "make bench  - S/M/L benchmark into benchmarks/results/"
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+dagster-home:
+	@mkdir -p $(DAGSTER_HOME)
+	@cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+sample: $(STAMP)
+	$(PY) -m orchestration.sample_data --accounts $(SAMPLE_ACCOUNTS) --seed $(SAMPLE_SEED) \
+		--landing data/landing --truth $(ABM_TRUTH_DIR)
+
+# The sample is made only when no landing folder was named and none exists yet.
+run: $(STAMP) dagster-home
+	@if [ -z "$$ABM_LANDING_DIR" ] && [ ! -d data/landing ]; then $(MAKE) --no-print-directory sample; fi
+	$(BIN)/dbt parse --quiet
+	$(PY) -m orchestration.run
+
+lint: $(STAMP)
+	$(BIN)/ruff check orchestration tests benchmarks scripts
+	ABM_DBT_TARGET=lint $(BIN)/sqlfluff lint models macros data-tests snapshots --disable-progress-bar
+
+test: $(STAMP) lint
+	$(PY) -m pytest -q
+
+ui: $(STAMP) dagster-home
+	$(BIN)/dbt parse --quiet
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+bench: $(STAMP)
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf target logs data .dagster_home benchmarks/work
