@@ -1,0 +1,23 @@
+"""The daily refresh: one job over every asset, on a schedule from the environment."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+DAILY_REFRESH = "daily_refresh"
+
+daily_refresh_job = dg.define_asset_job(
+    DAILY_REFRESH,
+    selection=dg.AssetSelection.all(),
+    description="Ingest new landed files, then build and test every dbt model.",
+)
+
+daily_refresh_schedule = dg.ScheduleDefinition(
+    name="daily_refresh_schedule",
+    job=daily_refresh_job,
+    cron_schedule=os.environ.get("ABM_SCHEDULE_CRON", "0 6 * * *"),
+    execution_timezone=os.environ.get("ABM_SCHEDULE_TIMEZONE", "UTC"),
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
