@@ -29,3 +29,12 @@ def truth_dir() -> Path:
 def as_of_date() -> str | None:
     """The scoring date (YYYY-MM-DD) or None for 'latest event date in the data'."""
     return os.environ.get("ABM_AS_OF") or None
+
+
+def serving_path() -> Path:
+    """The DuckDB file BI reads: replaced whole by each successful publication."""
+    return _path_from_env("ABM_SERVING_PATH", "data/serving.duckdb")
+
+
+def exports_dir() -> Path:
+    return _path_from_env("ABM_EXPORTS_DIR", "data/exports")

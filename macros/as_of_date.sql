@@ -1,0 +1,14 @@
+{#- The scoring date as a SQL date expression: the var as_of_date (YYYY-MM-DD,
+    env ABM_AS_OF) when set, otherwise the latest event date in the data as
+    computed by the model stg_reference__as_of (never the wall clock). -#}
+{% macro as_of_date() -%}
+    {%- set value = var('as_of_date', '') | string | trim -%}
+    {%- if value -%}
+        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
+            {{ exceptions.raise_compiler_error("var as_of_date must be YYYY-MM-DD, got '" ~ value ~ "'") }}
+        {%- endif -%}
+        cast('{{ value }}' as date)
+    {%- else -%}
+        (select as_of.as_of_date from {{ ref('stg_reference__as_of') }} as as_of)
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,33 @@
+"""The last step of the daily refresh: publish the checked marts for BI."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration import settings
+from orchestration.defs.dbt_assets import abm_dbt_models
+from orchestration.defs.project import WRITER_POOL, dbt_project
+from orchestration.publish import bi_marts, publish
+
+
+@dg.asset(
+    key=dg.AssetKey(["serving", "publication"]),
+    group_name="serving",
+    deps=[abm_dbt_models],
+    pool=WRITER_POOL,
+    kinds={"duckdb", "parquet"},
+    description="The BI-facing marts (dbt tag `bi`) copied to the serving DuckDB file and "
+    "Parquet exports, only after every upstream step and blocking check succeeded.",
+)
+def serving_publication(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    marts = bi_marts(dbt_project.manifest_path)
+    publication = publish(settings.warehouse_path(), marts, run_id=context.run.run_id)
+    context.log.info(f"published {len(marts)} marts to {publication.serving_path}")
+    return dg.MaterializeResult(
+        metadata={
+            "serving_path": str(publication.serving_path),
+            "exports_dir": str(publication.exports_dir),
+            "published_at": publication.published_at,
+            **{f"rows_{mart}": rows for mart, rows in publication.row_counts.items()},
+        }
+    )
