@@ -58,8 +58,14 @@ def print_summary(warehouse: Path, checks: CheckTally, succeeded: bool) -> None:
     print("\n=== ABM warehouse run summary ===")
     print(f"warehouse: {warehouse}")
     print(f"run: {'succeeded' if succeeded else 'FAILED'}")
-    if warehouse.exists():
-        with duckdb.connect(str(warehouse), read_only=True) as con:
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as error:
+        # A failed step can leave its dbt process winding down with the file locked.
+        print(f"warehouse not readable for the summary: {error}")
+        con = None
+    if con is not None:
+        with con:
             for layer, rows in rows_per_layer(con).items():
                 print(f"rows in {layer:<13} {rows:>12,}")
             for status, files, quarantined in load_summary(con):

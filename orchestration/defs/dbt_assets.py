@@ -1,7 +1,5 @@
 """Every dbt seed, model, snapshot and test as Dagster assets and asset checks."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

@@ -1,7 +1,5 @@
 """One Dagster asset per contract table: landed files into the raw layer."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration import settings

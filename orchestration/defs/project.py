@@ -1,6 +1,7 @@
 """The dbt project as Dagster sees it, built once."""
 
-from __future__ import annotations
+import sys
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
@@ -16,5 +17,12 @@ dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
-        resources={"dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=PROJECT_DIR)}
+        resources={
+            "dbt": DbtCliResource(
+                project_dir=dbt_project,
+                profiles_dir=str(PROJECT_DIR),
+                # The dbt beside this interpreter, whether or not the venv is on PATH.
+                dbt_executable=str(Path(sys.executable).parent / "dbt"),
+            )
+        }
     )

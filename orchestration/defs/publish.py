@@ -1,7 +1,5 @@
 """The last step of the daily refresh: publish the checked marts for BI."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration import settings

@@ -1,7 +1,5 @@
 """The daily refresh: one job over every asset, on a schedule from the environment."""
 
-from __future__ import annotations
-
 import os
 
 import dagster as dg

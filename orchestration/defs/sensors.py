@@ -1,7 +1,5 @@
 """A sensor that starts the daily refresh when new files land."""
 
-from __future__ import annotations
-
 import hashlib
 from pathlib import Path
 

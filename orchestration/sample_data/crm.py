@@ -248,13 +248,13 @@ def build_crm(u: Universe, n_accounts: int, seed: int, anchor: np.datetime64) ->
         "is_deleted": fmt_bools(rng, rng.random(n_con) < 0.005),
     }
 
-    # --- leads ----------------------------------------------------------------------------------
-    leads, lead_ts, lead_truth, lead_company, lead_email = _leads(
-        u, rng, n_accounts, anchor_s, acc_id, primary_acc, con_id, con_acc, opp)
-
     # --- opportunity rows -----------------------------------------------------------------------
     opps, opp_ts, opp_truth = _opportunity_rows(
         u, rng, anchor_s, opp, acc_id, acc_company, primary_acc, user_id, company_owner)
+
+    # --- leads ----------------------------------------------------------------------------------
+    leads, lead_ts, lead_truth, lead_company, lead_email = _leads(
+        u, rng, n_accounts, anchor_s, acc_id, primary_acc, con_id, con_acc, opp, opps["id"])
 
     # --- users ------------------------------------------------------------------------------------
     ufirst = pick(catalogs.FIRST_NAMES, rng.integers(0, len(catalogs.FIRST_NAMES), users_n))
@@ -478,7 +478,7 @@ LEAD_KINDS = ("converted", "email_domain", "website", "company_name", "free_mail
 def _leads(
     u: Universe, rng: np.random.Generator, n_accounts: int, anchor: np.datetime64,
     acc_id: pa.Array, primary_acc: np.ndarray, con_id: pa.Array, con_acc: np.ndarray,
-    opp: dict[str, np.ndarray],
+    opp: dict[str, np.ndarray], opp_id: pa.Array,
 ) -> tuple[dict[str, pa.Array], np.ndarray, pa.Table, np.ndarray, pa.Array]:
     n = int(n_accounts * 1.5)
     n_net_new = u.n - u.n_crm
@@ -535,11 +535,12 @@ def _leads(
         "converted_account_id": null_out(conv_acc, ~converted),
         "converted_contact_id": null_out(pc.take(con_id, pa.array(np.maximum(conv_con, 0))),
                                          ~converted | (conv_con < 0)) if len(con_id) else none,
-        "converted_opportunity_id": none,
+        "converted_opportunity_id": null_out(
+            pc.take(opp_id, pa.array(np.maximum(conv_opp, 0))), ~converted | (conv_opp < 0)
+        ) if len(opp_id) else none,
         "created_date": fmt_dates(rng, created, 0.003),
         "is_deleted": fmt_bools(rng, rng.random(n) < 0.005),
     }
-    del conv_opp  # opportunity ids are assigned later; converted leads keep it empty
     truth = pa.table({
         "lead_id": lead_id,
         "company_key": pc.take(u.key, pa.array(company)),

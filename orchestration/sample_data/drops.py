@@ -220,6 +220,7 @@ def _write(table: pa.Table, path: Path, spec: FileSpec) -> None:
     elif spec.fmt == "jsonl":
         con = duckdb.connect()
         con.execute("set threads = 1")  # one writer thread keeps row order and bytes stable
+        con.execute("set enable_progress_bar = false")
         con.register("t", table)
         con.execute(f"copy t to '{path}' (format json)")
         con.close()

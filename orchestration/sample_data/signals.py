@@ -263,17 +263,18 @@ def activity(u: Universe, crm: Crm, seed: int, anchor: np.datetime64) -> Tables:
     crm_mask = u.is_in_crm
     base_n = np.where(crm_mask, rng.poisson(8.0, u.n), 0)
     burst_n = np.where(u.engaged & crm_mask, rng.poisson(25.0, u.n), 0)
-    anon_n = rng.poisson(2.5, u.n) + np.where(u.engaged, rng.poisson(8.0, u.n), 0)
-    comp = np.concatenate([np.repeat(np.arange(u.n), base_n), np.repeat(np.arange(u.n), burst_n),
-                           np.repeat(np.arange(u.n), anon_n)])
-    kind = np.concatenate([np.zeros(base_n.sum(), np.int8), np.ones(burst_n.sum(), np.int8),
-                           np.full(anon_n.sum(), 2, np.int8)])
+    anon_n = rng.poisson(2.5, u.n)
+    anon_burst_n = np.where(u.engaged, 1 + rng.poisson(7.0, u.n), 0)
+    counts = (base_n, burst_n, anon_n, anon_burst_n)
+    comp = np.concatenate([np.repeat(np.arange(u.n), c) for c in counts])
+    kind = np.concatenate([np.full(c.sum(), k, np.int8) for k, c in enumerate(counts)])
     n = len(comp)
-    days_back = np.where(kind == 1, rng.uniform(0, 30, n), rng.uniform(0, 365, n))
+    recent = (kind == 1) | (kind == 3)
+    days_back = np.where(recent, rng.uniform(0, 30, n), rng.uniform(0, 365, n))
     # Events run through the end of the anchor day, the last drop's date.
     end = anchor_s + DAY
     occurred = end - (days_back * 86_400).astype("timedelta64[s]")
-    act = np.where(kind == 1, choose(rng, n, BURST_MIX), choose(rng, n, BASE_MIX))
+    act = np.where(recent, choose(rng, n, BURST_MIX), choose(rng, n, BASE_MIX))
     person = np.where(kind < 2, _random_member(rng, comp, index), -1)
     anonymous = person < 0
     act = np.where(anonymous, np.where(rng.random(n) < 0.85, 0, 6), act)

@@ -332,3 +332,25 @@ def test_cli_writes_and_rewrites(tmp_path: Path) -> None:
     assert _hashes(tmp_path / "l", tmp_path / "t") == first
     meta = json.loads((tmp_path / "t" / "meta.json").read_text())
     assert meta["anchor_date"] == "2025-06-30" and meta["n_accounts"] == 60
+
+
+def test_engaged_companies_are_active_in_the_last_30_days(landing: Path, truth: Path) -> None:
+    since = datetime(2026, 10, 17)
+    recent: dict[str, int] = {}
+    for path in _files(landing, "engagement/activity"):
+        for row in _rows(path):
+            when = row["occurred_at"]
+            when = when if isinstance(when, datetime) else datetime.fromisoformat(str(when))
+            if when < since:
+                continue
+            host = str(row.get("email") or "").lower().split("@")[-1] or str(
+                row.get("ip_domain") or "")
+            for sub in ("eu.", "us.", "vpn.", "mail.", "corp."):
+                host = host.removeprefix(sub)
+            recent[host] = recent.get(host, 0) + 1
+    companies = pq.read_table(truth / "companies.parquet").to_pylist()
+    engaged = [recent.get(c["domain"], 0) for c in companies if c["is_engaged"]]
+    others = [recent.get(c["domain"], 0) for c in companies if not c["is_engaged"]]
+    assert engaged and others
+    assert min(engaged) > 0
+    assert np.mean(engaged) > 5 * np.mean(others)

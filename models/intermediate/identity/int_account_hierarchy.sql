@@ -6,6 +6,21 @@
     is a cycle, one still climbing at the limit exceeds the depth. Such accounts and
     accounts whose named parent is unknown are flagged and treated as their own top. -#}
 {%- set max_depth = var('identity_max_hierarchy_depth') | int -%}
+{%- set roll_up = var('identity_roll_up_to_parent') | string | lower in ('true', '1', 'yes') -%}
+{%- set ancestors = [] -%}
+{%- for level in range(1, max_depth + 1) -%}
+    {%- do ancestors.append('walk.ancestor_' ~ level) -%}
+{%- endfor -%}
+{%- set earlier = ['walk.account_id'] + ancestors[:-1] -%}
+{%- set furthest_first = ancestors | reverse | list + ['walk.account_id'] -%}
+{%- set children = ['direct_parents.account_id'] -%}
+{%- for level in range(1, max_depth) -%}
+    {%- do children.append('edge_' ~ level ~ '.parent_account_id') -%}
+{%- endfor -%}
+{%- set counted = [] -%}
+{%- for ancestor in ancestors -%}
+    {%- do counted.append('case when ' ~ ancestor ~ ' is not null then 1 else 0 end') -%}
+{%- endfor -%}
 with
 
 universe as (
@@ -111,27 +126,30 @@ edges as (
         direct_parents.account_id,
         direct_parents.parent_account_id
     from direct_parents
-    where direct_parents.parent_account_id is not null
+    where
+        direct_parents.parent_account_id is not null
         and direct_parents.parent_account_id != direct_parents.account_id
 ),
 
+-- sqlfluff cannot place templated loop lines; the rendered SQL is indented normally
+-- noqa: disable=LT02
 walk as (
     select
         direct_parents.account_id,
         direct_parents.parent_source,
         direct_parents.named_parent,
-        {%- for level in range(1, max_depth + 1) %}
+        {% for level in range(1, max_depth + 1) -%}
         edge_{{ level }}.parent_account_id as ancestor_{{ level }},
-        {%- endfor %}
+        {% endfor -%}
         direct_parents.named_parent is not null
         and direct_parents.parent_account_id is null as is_parent_missing
     from direct_parents
-    {%- for level in range(1, max_depth + 1) %}
+    {% for level in range(1, max_depth + 1) -%}
     left join edges as edge_{{ level }}
-        on {{ 'direct_parents.account_id' if level == 1 else 'edge_' ~ (level - 1) ~ '.parent_account_id' }}
-        = edge_{{ level }}.account_id
-    {%- endfor %}
+        on {{ children[level - 1] }} = edge_{{ level }}.account_id
+    {% endfor -%}
 ),
+-- noqa: enable=LT02
 
 classified as (
     select
@@ -142,24 +160,11 @@ classified as (
         walk.is_parent_missing,
         case
             when walk.ancestor_{{ max_depth }} is null then 'ok'
-            when walk.ancestor_{{ max_depth }} in (
-                walk.account_id
-                {%- for level in range(1, max_depth) %}, walk.ancestor_{{ level }}{% endfor %}
-            ) then 'cycle'
+            when walk.ancestor_{{ max_depth }} in ({{ earlier | join(', ') }}) then 'cycle'
             else 'depth_exceeded'
         end as hierarchy_status,
-        coalesce(
-            {%- for level in range(max_depth, 0, -1) %}
-            walk.ancestor_{{ level }},
-            {%- endfor %}
-            walk.account_id
-        ) as furthest_ancestor,
-        (
-            {%- for level in range(1, max_depth + 1) %}
-            case when walk.ancestor_{{ level }} is not null then 1 else 0 end
-            {{- ' +' if not loop.last }}
-            {%- endfor %}
-        ) as ancestor_count
+        coalesce({{ furthest_first | join(', ') }}) as furthest_ancestor,
+        {{ counted | join(' + ') }} as ancestor_count
     from walk
 ),
 
@@ -181,7 +186,7 @@ final as (
         classified.hierarchy_status = 'cycle' as has_hierarchy_cycle,
         classified.is_parent_missing,
         case
-            when {{ 'true' if var('identity_roll_up_to_parent') in (true, 'true', 'True', '1', 1) else 'false' }} and classified.hierarchy_status != 'cycle'
+            when {{ 'true' if roll_up else 'false' }} and classified.hierarchy_status != 'cycle'
                 then classified.furthest_ancestor
             else classified.account_id
         end as rollup_account_id

@@ -18,7 +18,7 @@ crm_account_domains as (
 crm_masters as (
     select
         crm_map.account_id,
-        max(crm_account_domains.domain) as domain,
+        max(crm_account_domains.domain) as domain,  -- noqa: RF04
         max(crm_account_domains.domain_source) as domain_source,
         count(*) as crm_account_count
     from crm_map
@@ -30,7 +30,7 @@ crm_masters as (
 signal_sources as (
     select
         signal_domains.account_id,
-        max(signal_domains.account_domain) as domain,
+        max(signal_domains.account_domain) as domain,  -- noqa: RF04
         max(case when signal_domains.record_source = 'enrichment' then 1 else 0 end) as has_enrichment,
         max(case when signal_domains.record_source = 'bombora' then 1 else 0 end) as has_bombora,
         max(case when signal_domains.record_source = 'g2' then 1 else 0 end) as has_g2,
@@ -43,7 +43,7 @@ signal_sources as (
 combined as (
     select
         coalesce(crm_masters.account_id, signal_sources.account_id) as account_id,
-        coalesce(crm_masters.domain, signal_sources.domain) as domain,
+        coalesce(crm_masters.domain, signal_sources.domain) as domain,  -- noqa: RF04
         case
             when crm_masters.account_id is null then 'signal_domain'
             else crm_masters.domain_source

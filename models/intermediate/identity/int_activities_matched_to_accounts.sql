@@ -51,7 +51,7 @@ contact_emails as (
             contacts.account_id,
             row_number() over (
                 partition by contacts.email
-                order by contacts.last_modified_at desc nulls last, contacts.contact_id
+                order by contacts.last_modified_at desc nulls last, contacts.contact_id asc
             ) as email_rank
         from contacts
         where contacts.email is not null and contacts.account_id is not null
@@ -71,7 +71,7 @@ lead_emails as (
             leads.account_id,
             row_number() over (
                 partition by leads.email
-                order by leads.match_confidence desc, leads.lead_id
+                order by leads.match_confidence desc, leads.lead_id asc
             ) as email_rank
         from leads
         where leads.email is not null and leads.account_id is not null

@@ -27,7 +27,7 @@ hosts as (
 ),
 
 free_mail_domains as (
-    select distinct hosts.registrable_domain as domain
+    select distinct hosts.registrable_domain as domain  -- noqa: RF04
     from hosts
     where hosts.is_free_mail and hosts.registrable_domain is not null
 ),
@@ -43,7 +43,7 @@ masters as (
 contact_domain_counts as (
     select
         crm_map.account_id,
-        contacts.email_domain as domain,
+        contacts.email_domain as domain,  -- noqa: RF04
         count(*) as contact_count
     from contacts
     inner join crm_map
@@ -67,7 +67,7 @@ contact_domains as (
             contact_domain_counts.domain,
             row_number() over (
                 partition by contact_domain_counts.account_id
-                order by contact_domain_counts.contact_count desc, contact_domain_counts.domain
+                order by contact_domain_counts.contact_count desc, contact_domain_counts.domain asc
             ) as domain_rank
         from contact_domain_counts
     ) as ranked
@@ -77,7 +77,7 @@ contact_domains as (
 enrichment_names as (
     select
         enrichment.company_name_normalized as name_normalized,
-        min(lower(trim(enrichment.domain))) as domain
+        min(lower(trim(enrichment.domain))) as domain  -- noqa: RF04
     from enrichment
     where enrichment.company_name_normalized is not null and enrichment.domain is not null
     group by enrichment.company_name_normalized
@@ -88,7 +88,7 @@ name_domains as (
     -- every name in the master's group may point at the enrichment record
     select
         crm_map.account_id,
-        min(enrichment_names.domain) as domain
+        min(enrichment_names.domain) as domain  -- noqa: RF04
     from crm_map
     inner join crm_accounts
         on crm_map.source_account_id = crm_accounts.account_id
@@ -101,7 +101,7 @@ name_domains as (
 borrowed as (
     select
         masters.account_id,
-        coalesce(contact_domains.domain, name_domains.domain) as domain,
+        coalesce(contact_domains.domain, name_domains.domain) as domain,  -- noqa: RF04
         case
             when contact_domains.domain is not null then 'contact_email_domain'
             when name_domains.domain is not null then 'enrichment_name'
@@ -116,7 +116,7 @@ borrowed as (
 
 claims as (
     select
-        masters.website_domain as domain,
+        masters.website_domain as domain,  -- noqa: RF04
         masters.account_id
     from masters
     where masters.website_domain is not null
@@ -143,7 +143,7 @@ final as (
         case
             when masters.website_domain is not null then masters.website_domain
             when uncontested.domain is not null then borrowed.domain
-        end as domain,
+        end as domain,  -- noqa: RF04
         case
             when masters.website_domain is not null then 'website'
             when uncontested.domain is not null then borrowed.domain_source

@@ -30,7 +30,7 @@ match_rules as (
 ),
 
 free_mail_domains as (
-    select distinct hosts.registrable_domain as domain
+    select distinct hosts.registrable_domain as domain  -- noqa: RF04
     from hosts
     where hosts.is_free_mail and hosts.registrable_domain is not null
 ),

@@ -61,7 +61,7 @@ final as (
         checked.is_negative_amount,
         checked.is_absurd_amount,
         checked.is_closed_in_future,
-        not (
+        not(
             checked.is_missing_account
             or checked.is_unknown_account
             or checked.is_negative_amount

@@ -52,7 +52,7 @@ host_domains as (
 ),
 
 free_mail_domains as (
-    select distinct hosts.registrable_domain as domain
+    select distinct hosts.registrable_domain as domain  -- noqa: RF04
     from hosts
     where hosts.is_free_mail and hosts.registrable_domain is not null
 ),
@@ -60,7 +60,7 @@ free_mail_domains as (
 source_domains as (
     select
         'enrichment' as record_source,
-        lower(trim(enrichment.domain)) as domain,
+        lower(trim(enrichment.domain)) as domain,  -- noqa: RF04
         count(*) as record_count
     from enrichment
     where enrichment.domain is not null
@@ -70,7 +70,7 @@ source_domains as (
 
     select
         'bombora' as record_source,
-        lower(trim(bombora.domain)) as domain,
+        lower(trim(bombora.domain)) as domain,  -- noqa: RF04
         count(*) as record_count
     from bombora
     where bombora.domain is not null
@@ -80,7 +80,7 @@ source_domains as (
 
     select
         'g2' as record_source,
-        lower(trim(g2.domain)) as domain,
+        lower(trim(g2.domain)) as domain,  -- noqa: RF04
         count(*) as record_count
     from g2
     where g2.domain is not null
@@ -90,7 +90,7 @@ source_domains as (
 
     select
         'engagement' as record_source,
-        lower(trim(activities.ip_domain)) as domain,
+        lower(trim(activities.ip_domain)) as domain,  -- noqa: RF04
         count(*) as record_count
     from activities
     where activities.ip_domain is not null

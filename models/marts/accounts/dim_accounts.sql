@@ -54,18 +54,18 @@ joined as (
         coalesce(crm.account_name, enrichment.company_name, universe.domain) as account_name,
         universe.domain,
         {%- for name, crm_expr, enrichment_expr, crm_key, enrichment_key in fields %}
-        {%- set first_expr = crm_expr if first_source == 'crm' else enrichment_expr %}
-        {%- set second_expr = enrichment_expr if first_source == 'crm' else crm_expr %}
-        {%- set first_key = crm_key if first_source == 'crm' else enrichment_key %}
-        {%- set second_key = enrichment_key if first_source == 'crm' else crm_key %}
-        case
-            when {{ first_key }} is not null then {{ first_expr }}
-            else {{ second_expr }}
-        end as {{ name }},
-        case
-            when {{ first_key }} is not null then '{{ first_source }}'
-            when {{ second_key }} is not null then '{{ second_source }}'
-        end as {{ name }}_source,
+            {%- set first_expr = crm_expr if first_source == 'crm' else enrichment_expr %}
+            {%- set second_expr = enrichment_expr if first_source == 'crm' else crm_expr %}
+            {%- set first_key = crm_key if first_source == 'crm' else enrichment_key %}
+            {%- set second_key = enrichment_key if first_source == 'crm' else crm_key %}
+            case
+                when {{ first_key }} is not null then {{ first_expr }}
+                else {{ second_expr }}
+            end as {{ name }},
+            case
+                when {{ first_key }} is not null then '{{ first_source }}'
+                when {{ second_key }} is not null then '{{ second_source }}'
+            end as {{ name }}_source,
         {%- endfor %}
         coalesce(crm.billing_state, enrichment.state) as state,
         coalesce(crm.billing_city, enrichment.city) as city,

@@ -54,31 +54,47 @@ role_rules as (
 opportunity_facts as (
     select
         opportunities.account_id,
-        min(case when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
-            then opportunities.close_date end) as first_won_date,
-        max(case when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
-            then opportunities.close_date end) as last_won_date,
+        min(case
+            when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
+                then opportunities.close_date
+        end) as first_won_date,
+        max(case
+            when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
+                then opportunities.close_date
+        end) as last_won_date,
+        sum(case
+            when
+                opportunities.is_won and opportunities.close_date <= as_of.as_of_date
+                and opportunities.opportunity_type in ('new_business', 'renewal')
+                then 1
+            else 0
+        end) as deal_cycles,
         sum(case
             when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
-                and opportunities.opportunity_type in ('new_business', 'renewal')
-                then 1 else 0
-        end) as deal_cycles,
-        sum(case when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
-            then opportunities.amount_usable end) as lifetime_value,
+                then opportunities.amount_usable
+        end) as lifetime_value,
         avg(case
-            when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
+            when
+                opportunities.is_won and opportunities.close_date <= as_of.as_of_date
                 and opportunities.opportunity_type in ('new_business', 'renewal')
                 then opportunities.amount_usable
         end) as average_annual_contract_value,
         sum(case
-            when opportunities.created_date <= as_of.as_of_date
+            when
+                opportunities.created_date <= as_of.as_of_date
                 and not (opportunities.is_closed and opportunities.close_date <= as_of.as_of_date)
                 then opportunities.amount_usable
         end) as open_pipeline,
-        sum(case when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
-            then 1 else 0 end) as won_deal_count,
-        sum(case when opportunities.is_closed and opportunities.close_date <= as_of.as_of_date
-            then 1 else 0 end) as closed_deal_count
+        sum(case
+            when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
+                then 1
+            else 0
+        end) as won_deal_count,
+        sum(case
+            when opportunities.is_closed and opportunities.close_date <= as_of.as_of_date
+                then 1
+            else 0
+        end) as closed_deal_count
     from opportunities
     cross join as_of
     group by opportunities.account_id
@@ -118,7 +134,9 @@ touch_facts as (
         touches.account_id,
         max(touches.activity_date) as last_touch_date,
         count(distinct case
-            when touches.activity_date > {{ dbt.dateadd('day', -1 * var('identity_engaged_window_days'), 'as_of.as_of_date') }}
+            when
+                touches.activity_date
+                > {{ dbt.dateadd('day', -1 * var('identity_engaged_window_days'), 'as_of.as_of_date') }}
                 then touches.contact_id
         end) as engaged_contacts_90d
     from touches
@@ -166,7 +184,7 @@ role_facts as (
     select
         contact_roles.account_id,
         {%- for role in roles %}
-        max(case when contact_roles.buying_role = '{{ role }}' then 1 else 0 end) = 1 as has_{{ role }}_role,
+            max(case when contact_roles.buying_role = '{{ role }}' then 1 else 0 end) = 1 as has_{{ role }}_role,
         {%- endfor %}
         count(distinct contact_roles.buying_role) as buying_roles_covered
     from contact_roles
@@ -201,7 +219,7 @@ final as (
         cast(coalesce(contact_facts.known_contacts, 0) as {{ dbt.type_int() }}) as known_contacts,
         cast(coalesce(touch_facts.engaged_contacts_90d, 0) as {{ dbt.type_int() }}) as engaged_contacts_90d,
         {%- for role in roles %}
-        coalesce(role_facts.has_{{ role }}_role, false) as has_{{ role }}_role,
+            coalesce(role_facts.has_{{ role }}_role, false) as has_{{ role }}_role,
         {%- endfor %}
         cast(coalesce(role_facts.buying_roles_covered, 0) as {{ dbt.type_int() }}) as buying_roles_covered,
         coalesce(opportunity_facts.won_deal_count, 0) > 0 as is_customer

@@ -12,14 +12,14 @@ as_of as (
 
 final as (
     select
-        issues.source,
+        issues.source_name,
         issues.table_name,
         issues.issue,
         cast(count(*) as {{ dbt.type_bigint() }}) as issue_count,
         as_of.as_of_date
     from issues
     cross join as_of
-    group by issues.source, issues.table_name, issues.issue, as_of.as_of_date
+    group by issues.source_name, issues.table_name, issues.issue, as_of.as_of_date
 )
 
 select * from final

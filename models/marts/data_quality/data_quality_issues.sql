@@ -56,21 +56,21 @@ signal_domains as (
 ),
 
 issues as (
-    {%- for source_name, table_name, model, key in invalid_value_sources %}
-    select
-        '{{ source_name }}' as source,
-        '{{ table_name }}' as table_name,
-        cast({{ model }}.{{ key }} as {{ dbt.type_string() }}) as record_id,
-        'unparseable_value' as issue,
-        {{ model }}.invalid_values as detail
-    from {{ ref(model) }} as {{ model }}
-    where {{ model }}.invalid_values is not null
+    {%- for source_system, table_name, model, key in invalid_value_sources %}
+        select
+            '{{ source_system }}' as source_name,
+            '{{ table_name }}' as table_name,
+            cast({{ model }}.{{ key }} as {{ dbt.type_string() }}) as record_id,
+            'unparseable_value' as issue,
+            {{ model }}.invalid_values as detail
+        from {{ ref(model) }} as {{ model }}
+        where {{ model }}.invalid_values is not null
 
-    union all
+        union all
     {% endfor %}
 
     select
-        'intent' as source,
+        'intent' as source_name,
         'bombora_surge' as table_name,
         {{ dbt.concat([
             "bombora.domain", "'|'", "bombora.topic_name", "'|'",
@@ -83,22 +83,22 @@ issues as (
 
     {%- for flag, issue, detail in opportunity_checks %}
 
-    union all
+        union all
 
-    select
-        'crm' as source,
-        'opportunity' as table_name,
-        opportunities.opportunity_id as record_id,
-        '{{ issue }}' as issue,
-        {{ detail }} as detail
-    from opportunities
-    where opportunities.{{ flag }}
+        select
+            'crm' as source_name,
+            'opportunity' as table_name,
+            opportunities.opportunity_id as record_id,
+            '{{ issue }}' as issue,
+            {{ detail }} as detail
+        from opportunities
+        where opportunities.{{ flag }}
     {%- endfor %}
 
     union all
 
     select
-        'identity' as source,
+        'identity' as source_name,
         'account_hierarchy' as table_name,
         hierarchy.account_id as record_id,
         case
@@ -112,19 +112,19 @@ issues as (
     union all
 
     select
-        'identity' as source,
+        'identity' as source_name,
         'account_hierarchy' as table_name,
         hierarchy.account_id as record_id,
         'missing_parent' as issue,
         {{ dbt.concat(["hierarchy.parent_source", "' names '", "hierarchy.named_parent", "', which is unknown'"]) }}
-        as detail
+            as detail
     from hierarchy
     where hierarchy.is_parent_missing
 
     union all
 
     select
-        'crm' as source,
+        'crm' as source_name,
         'account' as table_name,
         crm_map.source_account_id as record_id,
         'ambiguous_account_name' as issue,
@@ -135,7 +135,7 @@ issues as (
     union all
 
     select
-        'crm' as source,
+        'crm' as source_name,
         'contact' as table_name,
         contacts.contact_id as record_id,
         'unmatched_record' as issue,
@@ -146,7 +146,7 @@ issues as (
     union all
 
     select
-        'crm' as source,
+        'crm' as source_name,
         'lead' as table_name,
         leads.lead_id as record_id,
         'unmatched_record' as issue,
@@ -157,7 +157,7 @@ issues as (
     union all
 
     select
-        'engagement' as source,
+        'engagement' as source_name,
         'activity' as table_name,
         activities.activity_id as record_id,
         'unmatched_record' as issue,
@@ -168,7 +168,10 @@ issues as (
     union all
 
     select
-        case when signal_domains.record_source = 'enrichment' then 'enrichment' else 'intent' end as source,
+        case
+            when signal_domains.record_source in ('enrichment', 'engagement') then signal_domains.record_source
+            else 'intent'
+        end as source_name,
         case
             when signal_domains.record_source = 'enrichment' then 'company'
             when signal_domains.record_source = 'engagement' then 'activity_ip_domain'
@@ -184,9 +187,9 @@ issues as (
 
 final as (
     select
-        {{ dbt.hash(dbt.concat(["issues.source", "'|'", "issues.table_name", "'|'",
+        {{ dbt.hash(dbt.concat(["issues.source_name", "'|'", "issues.table_name", "'|'",
             "issues.record_id", "'|'", "issues.issue"])) }} as issue_id,
-        issues.source,
+        issues.source_name,
         issues.table_name,
         issues.record_id,
         issues.issue,

@@ -29,11 +29,11 @@ free_mail_domains as (
 
 seen_hosts as (
     {%- for source_name, table_name, column_name in host_columns %}
-    select {{ extract_host(column_name) }} as host
-    from {{ source(source_name, table_name) }}
-    {%- if not loop.last %}
-    union
-    {%- endif %}
+        select {{ extract_host(column_name) }} as host  -- noqa: RF04
+        from {{ source(source_name, table_name) }}
+        {%- if not loop.last %}
+            union
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -48,16 +48,16 @@ labelled_hosts as (
 -- The host's trailing 1..n labels, one row each: 'a.b.co.uk' -> uk, co.uk, b.co.uk ...
 host_suffixes as (
     {%- for n in range(1, max_labels + 1) %}
-    select
-        host,
-        label_count,
-        {{ n }} as suffix_label_count,
-        {{ host_suffix('host', n) }} as suffix
-    from labelled_hosts
-    where label_count >= {{ n }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            host,
+            label_count,
+            {{ n }} as suffix_label_count,
+            {{ host_suffix('host', n) }} as suffix
+        from labelled_hosts
+        where label_count >= {{ n }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

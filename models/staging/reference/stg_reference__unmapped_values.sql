@@ -38,15 +38,15 @@ hosts as (
 
 raw_values as (
     {%- for source_name, table_name, column_name, kind in lookups %}
-    select
-        '{{ source_name }}__{{ table_name }}' as source_table,
-        '{{ column_name }}' as column_name,
-        '{{ kind }}' as lookup_kind,
-        {{ clean_value(column_name) }} as raw_value
-    from {{ source(source_name, table_name) }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ source_name }}__{{ table_name }}' as source_table,
+            '{{ column_name }}' as column_name,
+            '{{ kind }}' as lookup_kind,
+            {{ clean_value(column_name) }} as raw_value
+        from {{ source(source_name, table_name) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
