@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,15 +85,69 @@ def print_summary(warehouse: Path, checks: CheckTally, succeeded: bool) -> None:
         print(f"  warned  {name}")
 
 
+class RefreshAlreadyRunning(RuntimeError):
+    pass
+
+
+@contextmanager
+def refresh_lock(warehouse: Path) -> Iterator[None]:
+    """One refresh per warehouse at a time, across processes; the OS drops it if we die."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = warehouse.with_name(warehouse.name + ".refresh.lock")
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RefreshAlreadyRunning(
+                f"another refresh of {warehouse} is running (lock {lock_path}); "
+                "wait for it to finish, then run again"
+            ) from exc
+        yield
+
+
+LAUNCHED_BY_TAG = "abm/launched_by"
+LAUNCHED_BY_CLI = "make_run"
+
+
+def active_refreshes(instance: dg.DagsterInstance) -> list[str]:
+    """Refresh runs in flight elsewhere (the UI, schedule or sensor through the daemon).
+
+    A run this command started earlier and that is still marked in flight can only be a
+    crashed one (we hold the lock), so it is marked failed instead of blocking us forever.
+    """
+    in_flight = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING]
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name=DAILY_REFRESH, statuses=in_flight))
+    others = []
+    for run in runs:
+        if run.tags.get(LAUNCHED_BY_TAG) == LAUNCHED_BY_CLI:
+            instance.report_run_failed(run, "the process running it died (found by make run)")
+        else:
+            others.append(run.run_id)
+    return others
+
+
 def main() -> int:
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def(DAILY_REFRESH)
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    warehouse = settings.warehouse_path()
+    try:
+        with refresh_lock(warehouse), dg.DagsterInstance.get() as instance:
+            running = active_refreshes(instance)
+            if running:
+                raise RefreshAlreadyRunning(
+                    f"a refresh is already running in Dagster (run {', '.join(running)}); "
+                    "wait for it to finish, then run again"
+                )
+            result = job.execute_in_process(
+                instance=instance, raise_on_error=False, tags={LAUNCHED_BY_TAG: LAUNCHED_BY_CLI}
+            )
+    except RefreshAlreadyRunning as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
     evaluations = result.get_asset_check_evaluations()
     checks = tally_checks(evaluations)
-    print_summary(settings.warehouse_path(), checks, result.success)
+    print_summary(warehouse, checks, result.success)
     return 0 if result.success and not checks.failed else 1
 
 

@@ -1,10 +1,21 @@
 """One Dagster asset per contract table: landed files into the raw layer."""
 
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
 import dagster as dg
+import duckdb
 
 from orchestration import settings
 from orchestration.defs.project import WRITER_POOL
-from orchestration.ingest import CONTRACT_TABLES, ingest_table
+from orchestration.ingest import CONTRACT_TABLES, FileResult, ingest_table
+
+ACCEPTED_CHECK = "landed_files_accepted"
+UNCHANGED_CHECK = "loaded_files_unchanged"
+FRESHNESS_CHECK = "feed_is_fresh"
+# Reading a file or attaching DuckDB can fail for passing reasons (NFS, a lock).
+INGEST_RETRY = dg.RetryPolicy(max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL)
 
 
 def raw_asset_key(source: str, table: str) -> dg.AssetKey:
@@ -12,7 +23,23 @@ def raw_asset_key(source: str, table: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", f"{source}__{table}"])
 
 
-def _file_table(files: list) -> dg.TableMetadataValue:
+def freshness_days() -> float:
+    return float(os.environ.get("ABM_FRESHNESS_DAYS", "3"))
+
+
+def last_delivery(warehouse: Path, source: str, table: str) -> datetime | None:
+    """When a file of this table was last loaded (None: never)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute(
+            "select max(_loaded_at) from raw.load_log "
+            "where source = ? and table_name = ? and status = 'loaded'",
+            [source, table],
+        ).fetchone()
+    return row[0] if row else None
+
+
+def _file_table(files: list[FileResult]) -> dg.TableMetadataValue:
+    columns = ["file", "status", "rows_loaded", "rows_quarantined", "message"]
     return dg.MetadataValue.table(
         records=[
             dg.TableRecord(
@@ -28,41 +55,77 @@ def _file_table(files: list) -> dg.TableMetadataValue:
         ],
         schema=dg.TableSchema(
             columns=[
-                dg.TableColumn("file", "string"),
-                dg.TableColumn("status", "string"),
-                dg.TableColumn("rows_loaded", "int"),
-                dg.TableColumn("rows_quarantined", "int"),
-                dg.TableColumn("message", "string"),
+                dg.TableColumn(name, "int" if name.startswith("rows") else "string")
+                for name in columns
             ]
         ),
     )
 
 
+def _listing(files: list[FileResult]) -> str:
+    return "\n".join(f"{f.path}: {f.message}" for f in files) or "none"
+
+
+def freshness_result(delivered_at: datetime | None, now: datetime) -> dg.AssetCheckResult:
+    limit = freshness_days()
+    if delivered_at is None:
+        return dg.AssetCheckResult(
+            check_name=FRESHNESS_CHECK,
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description="this feed has never delivered a file (fine for an optional source)",
+        )
+    if delivered_at.tzinfo is None:
+        delivered_at = delivered_at.replace(tzinfo=UTC)
+    age_days = (now - delivered_at).total_seconds() / 86400
+    return dg.AssetCheckResult(
+        check_name=FRESHNESS_CHECK,
+        passed=age_days <= limit,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"days_since_last_delivery": round(age_days, 2), "limit_days": limit},
+    )
+
+
 def build_ingest_asset(source: str, table: str) -> dg.AssetsDefinition:
     key = raw_asset_key(source, table)
-    check_name = "no_rejected_files"
 
     @dg.asset(
         key=key,
         group_name="raw",
         pool=WRITER_POOL,
+        retry_policy=INGEST_RETRY,
         kinds={"duckdb", "python"},
         description=f"Landed `{source}/{table}` files loaded into raw.{source}__{table} "
         "after their Great Expectations contract suite; bad rows go to raw.quarantine.",
         check_specs=[
             dg.AssetCheckSpec(
-                check_name,
+                ACCEPTED_CHECK,
                 asset=key,
-                description="Every new landed file was accepted (a rejected file loads nothing).",
-            )
+                blocking=True,
+                description="Every landed file was accepted. A rejected file stops the "
+                "refresh before anything is published: fix or remove it (README, 'Operating').",
+            ),
+            dg.AssetCheckSpec(
+                UNCHANGED_CHECK,
+                asset=key,
+                description="No file changed after it was loaded (raw is append-only, so a "
+                "changed file is reported, not reloaded: deliver changes as a new file).",
+            ),
+            dg.AssetCheckSpec(
+                FRESHNESS_CHECK,
+                asset=key,
+                description="A file arrived within ABM_FRESHNESS_DAYS (default 3) days.",
+            ),
         ],
     )
     def _ingest(context: dg.AssetExecutionContext):
-        result = ingest_table(settings.warehouse_path(), settings.landing_dir(), source, table)
+        warehouse = settings.warehouse_path()
+        result = ingest_table(warehouse, settings.landing_dir(), source, table)
         files = list(result.files)
-        rejected = [f for f in files if f.status in ("rejected", "changed_after_load")]
-        for f in rejected:
-            context.log.warning(f"{f.path}: {f.status}: {f.message}")
+        rejected = [f for f in files if f.status == "rejected"]
+        changed = [f for f in files if f.status == "changed_after_load"]
+        for f in rejected + changed:
+            context.log.error(f"{f.path}: {f.status}: {f.message}")
         yield dg.MaterializeResult(
             metadata={
                 "files_seen": len(files),
@@ -74,12 +137,17 @@ def build_ingest_asset(source: str, table: str) -> dg.AssetsDefinition:
             }
         )
         yield dg.AssetCheckResult(
-            check_name=check_name,
+            check_name=ACCEPTED_CHECK,
             passed=not rejected,
-            # A rejected file loaded nothing, so raw stays consistent: warn, do not block.
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={"problems": "\n".join(f"{f.path}: {f.message}" for f in rejected) or "none"},
+            metadata={"rejected": _listing(rejected)},
         )
+        yield dg.AssetCheckResult(
+            check_name=UNCHANGED_CHECK,
+            passed=not changed,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"changed_after_load": _listing(changed)},
+        )
+        yield freshness_result(last_delivery(warehouse, source, table), datetime.now(UTC))
 
     return _ingest
 

@@ -5,11 +5,15 @@ import os
 import dagster as dg
 
 DAILY_REFRESH = "daily_refresh"
+# dagster.yaml limits runs carrying this tag to one at a time; a second one queues.
+REFRESH_TAG = "abm/refresh"
 
 daily_refresh_job = dg.define_asset_job(
     DAILY_REFRESH,
     selection=dg.AssetSelection.all(),
-    description="Ingest new landed files, then build and test every dbt model.",
+    description="Ingest new landed files, build and test every dbt model, then publish "
+    "the BI marts if every blocking check passed.",
+    tags={REFRESH_TAG: "daily"},
 )
 
 daily_refresh_schedule = dg.ScheduleDefinition(

@@ -12,6 +12,12 @@ crm_map as (
     select * from {{ ref('int_crm_accounts_mapped_to_masters') }}
 ),
 
+-- The data's own today (latest event date), not the as-of date: a backtest as of
+-- an earlier date must still see later closes as ordinary open deals.
+reference_date as (
+    select as_of.latest_event_date from {{ ref('stg_reference__as_of') }} as as_of
+),
+
 checked as (
     select
         opportunities.opportunity_id,
@@ -32,11 +38,12 @@ checked as (
         coalesce(opportunities.amount < 0, false) as is_negative_amount,
         coalesce(opportunities.amount > {{ var('identity_absurd_amount_usd') }}, false) as is_absurd_amount,
         coalesce(
-            opportunities.is_closed and opportunities.close_date > {{ as_of_date() }}, false
+            opportunities.is_closed and opportunities.close_date > reference_date.latest_event_date, false
         ) as is_closed_in_future
     from opportunities
     left join crm_map
         on opportunities.account_id = crm_map.source_account_id
+    cross join reference_date
 ),
 
 final as (

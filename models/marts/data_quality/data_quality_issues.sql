@@ -1,6 +1,6 @@
 {#- One row per record and issue found in staging and identity resolution: values
     that could not be parsed (staging's invalid_values), opportunities without a
-    known account, negative or absurd amounts, deals closed in the future,
+    known account, negative or absurd amounts, closed deals dated after the latest event date in the data,
     hierarchy cycles and missing parents, and records that could not be matched to
     an account. Nothing flagged here is dropped upstream. -#}
 {%- set invalid_value_sources = [
@@ -23,7 +23,7 @@
             "' above '", "'" ~ var('identity_absurd_amount_usd') ~ "'"])),
     ('is_closed_in_future', 'closed_in_future',
         dbt.concat(["'close_date '", dbt.safe_cast('opportunities.close_date', dbt.type_string()),
-            "' after the as-of date'"])),
+            "' after the latest event date'"])),
 ] -%}
 with
 
