@@ -25,6 +25,8 @@ class BuiltWarehouse:
     warehouse_path: Path
     landing_dir: Path
     truth_dir: Path
+    serving_path: Path
+    exports_dir: Path
     run_success: bool
     failed_checks: tuple[str, ...]
 
@@ -33,8 +35,9 @@ def dbt_bin() -> str:
     return str(Path(sys.executable).parent / "dbt")
 
 
-def ensure_manifest() -> None:
-    """dagster-dbt loads the manifest at import time; build it once per session."""
+@pytest.fixture(scope="session", autouse=True)
+def dbt_manifest() -> None:
+    """dagster-dbt loads the manifest when the definitions are imported: parse first."""
     subprocess.run(
         [dbt_bin(), "parse", "--quiet"],
         cwd=PROJECT_DIR,
@@ -57,7 +60,8 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltW
         patch.setenv("ABM_LANDING_DIR", str(landing))
         patch.setenv("ABM_WAREHOUSE_PATH", str(warehouse))
         patch.setenv("ABM_TRUTH_DIR", str(truth))
-        ensure_manifest()
+        patch.setenv("ABM_SERVING_PATH", str(root / "serving.duckdb"))
+        patch.setenv("ABM_EXPORTS_DIR", str(root / "exports"))
         from orchestration.definitions import defs
         from orchestration.defs.schedules import DAILY_REFRESH
         from orchestration.run import tally_checks
@@ -70,6 +74,8 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltW
             warehouse_path=warehouse,
             landing_dir=landing,
             truth_dir=truth,
+            serving_path=root / "serving.duckdb",
+            exports_dir=root / "exports",
             run_success=result.success,
             failed_checks=tuple(checks.failed),
         )

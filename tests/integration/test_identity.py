@@ -237,3 +237,25 @@ def test_account_snapshots_are_incremental_by_as_of_date(built_warehouse, tmp_pa
     assert earlier["last_touch"] <= "2026-06-30"
     latest = after[after["as_of_date"] != "2026-06-30"].iloc[0]
     assert latest["last_touch"] > "2026-06-30"
+
+
+@pytest.mark.parametrize(
+    ("model", "table_name"),
+    [
+        ("stg_crm__accounts", "account"),
+        ("stg_crm__opportunities", "opportunity"),
+        ("stg_crm__leads", "lead"),
+        ("stg_engagement__activities", "activity"),
+    ],
+)
+def test_unparseable_values_are_reported(built_warehouse, model, table_name):
+    staged = query(
+        built_warehouse.warehouse_path,
+        f"select count(*) as n from staging.{model} where invalid_values is not null",
+    )["n"].iloc[0]
+    reported = query(
+        built_warehouse.warehouse_path,
+        "select count(*) as n from marts.data_quality_issues "
+        f"where issue = 'unparseable_value' and table_name = '{table_name}'",
+    )["n"].iloc[0]
+    assert reported == staged

@@ -3,6 +3,11 @@
     var('identity_firmographic_precedence') that has a value, with the source named
     in <field>_source. CRM values are the master record's. -#}
 {%- set precedence = var('identity_firmographic_precedence') -%}
+{%- if precedence not in ['crm_first', 'enrichment_first'] -%}
+    {{ exceptions.raise_compiler_error(
+        "var identity_firmographic_precedence must be crm_first or enrichment_first, got '" ~ precedence ~ "'"
+    ) }}
+{%- endif -%}
 {%- set first_source = 'crm' if precedence == 'crm_first' else 'enrichment' -%}
 {%- set second_source = 'enrichment' if first_source == 'crm' else 'crm' -%}
 {%- set fields = [

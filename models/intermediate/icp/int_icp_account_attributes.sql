@@ -1,0 +1,236 @@
+{#- One row per cutoff, account, ICP attribute and bucket the account falls in
+    at the cutoff date (long form; an unknown value gives no row), for the
+    accounts of int_icp_scoped_accounts.
+    Point in time: company age is counted at the cutoff; a technology counts from
+    its first_seen_date until var icp_technology_stale_days after its
+    last_seen_date. Residual: industry, size, revenue, country, segment and
+    funding stage are the current values (staging keeps only the latest version
+    of a record). Technologies: one row per technology in the catalog for every
+    account with technology data - `uses <tech>` or `does not use <tech>`. -#}
+with
+
+scoped_accounts as (
+    select * from {{ ref('int_icp_scoped_accounts') }}
+),
+
+technologies as (
+    select * from {{ ref('stg_enrichment__technologies') }}
+),
+
+employee_bands as (
+    {{ icp_band_bounds('employee_bands') }}
+),
+
+revenue_bands as (
+    {{ icp_band_bounds('revenue_bands') }}
+),
+
+company_age_bands as (
+    {{ icp_band_bounds('company_age_bands') }}
+),
+
+single_valued as (
+    select
+        cutoff_name,
+        account_id,
+        'industry' as attribute,
+        industry as bucket
+    from scoped_accounts
+    where industry is not null
+
+    union all
+
+    select
+        cutoff_name,
+        account_id,
+        'sub_industry' as attribute,
+        sub_industry as bucket
+    from scoped_accounts
+    where sub_industry is not null
+
+    union all
+
+    select
+        scoped_accounts.cutoff_name,
+        scoped_accounts.account_id,
+        'employee_band' as attribute,
+        employee_bands.band_name as bucket
+    from scoped_accounts
+    inner join employee_bands
+        on
+            scoped_accounts.employee_count >= employee_bands.lower_bound
+            and (
+                employee_bands.upper_bound is null
+                or scoped_accounts.employee_count < employee_bands.upper_bound
+            )
+
+    union all
+
+    select
+        scoped_accounts.cutoff_name,
+        scoped_accounts.account_id,
+        'revenue_band' as attribute,
+        revenue_bands.band_name as bucket
+    from scoped_accounts
+    inner join revenue_bands
+        on
+            scoped_accounts.annual_revenue >= revenue_bands.lower_bound
+            and (
+                revenue_bands.upper_bound is null
+                or scoped_accounts.annual_revenue < revenue_bands.upper_bound
+            )
+
+    union all
+
+    select
+        cutoff_name,
+        account_id,
+        'region' as attribute,
+        region as bucket
+    from scoped_accounts
+    where region is not null
+
+    union all
+
+    select
+        cutoff_name,
+        account_id,
+        'country' as attribute,
+        country_code as bucket
+    from scoped_accounts
+    where country_code is not null
+
+    union all
+
+    select
+        scoped_accounts.cutoff_name,
+        scoped_accounts.account_id,
+        'company_age_band' as attribute,
+        company_age_bands.band_name as bucket
+    from scoped_accounts
+    inner join company_age_bands
+        on
+            scoped_accounts.company_age_years >= company_age_bands.lower_bound
+            and (
+                company_age_bands.upper_bound is null
+                or scoped_accounts.company_age_years < company_age_bands.upper_bound
+            )
+
+    union all
+
+    select
+        cutoff_name,
+        account_id,
+        'funding_stage' as attribute,
+        latest_funding_stage as bucket
+    from scoped_accounts
+    where latest_funding_stage is not null
+),
+
+technology_catalog as (
+    select
+        tech_name,
+        max(tech_category) as tech_category
+    from technologies
+    group by tech_name
+),
+
+-- An account has technology data when its enrichment record lists any
+-- technology, whenever seen: its absence of a tool then means something.
+technology_known as (
+    select distinct
+        scoped_accounts.cutoff_name,
+        scoped_accounts.cutoff_date,
+        scoped_accounts.account_id,
+        scoped_accounts.enrichment_domain
+    from scoped_accounts
+    inner join technologies
+        on scoped_accounts.enrichment_domain = technologies.domain
+),
+
+technology_used as (
+    select distinct
+        technology_known.cutoff_name,
+        technology_known.account_id,
+        technologies.tech_name
+    from technology_known
+    inner join technologies
+        on technology_known.enrichment_domain = technologies.domain
+    where
+        (technologies.first_seen_date is null or technologies.first_seen_date <= technology_known.cutoff_date)
+        and (
+            technologies.last_seen_date is null
+            or cast(
+                {{ dbt.dateadd('day', var('icp_technology_stale_days'), 'technologies.last_seen_date') }}
+                as date
+            ) >= technology_known.cutoff_date
+        )
+),
+
+technology_rows as (
+    select
+        technology_known.cutoff_name,
+        technology_known.account_id,
+        'technology' as attribute,
+        {{ dbt.concat([
+            "case when technology_used.tech_name is null then 'does not use ' else 'uses ' end",
+            "technology_catalog.tech_name",
+        ]) }} as bucket
+    from technology_known
+    cross join technology_catalog
+    left join technology_used
+        on
+            technology_known.cutoff_name = technology_used.cutoff_name
+            and technology_known.account_id = technology_used.account_id
+            and technology_catalog.tech_name = technology_used.tech_name
+),
+
+technology_category_rows as (
+    select distinct
+        technology_used.cutoff_name,
+        technology_used.account_id,
+        'technology_category' as attribute,
+        technology_catalog.tech_category as bucket
+    from technology_used
+    inner join technology_catalog
+        on technology_used.tech_name = technology_catalog.tech_name
+    where technology_catalog.tech_category is not null
+),
+
+all_rows as (
+    select
+        cutoff_name,
+        account_id,
+        attribute,
+        bucket
+    from single_valued
+
+    union all
+
+    select
+        cutoff_name,
+        account_id,
+        attribute,
+        bucket
+    from technology_rows
+
+    union all
+
+    select
+        cutoff_name,
+        account_id,
+        attribute,
+        bucket
+    from technology_category_rows
+),
+
+final as (
+    select
+        cutoff_name,
+        account_id,
+        attribute,
+        cast(bucket as {{ dbt.type_string() }}) as bucket
+    from all_rows
+)
+
+select * from final

@@ -1,0 +1,128 @@
+{#- One row per cutoff, ICP attribute and bucket seen among the training
+    accounts: support, wins and losses, and the learned weight of evidence.
+    With W+ / W- the (best-customer weighted) wins / losses of the bucket, p0 the
+    weighted base win rate and k = var icp_prior_strength:
+      smoothed_win_rate = (W+ + k p0) / (W+ + W- + k)
+      lift              = smoothed_win_rate / p0
+      weight            = ln((W+ + k p0) / (W- + k (1 - p0))) - ln(p0 / (1 - p0))
+    i.e. the log odds ratio of the bucket against the base, shrunk towards zero by
+    k pseudo-accounts at the base rate; 0 below var icp_min_support accounts. -#}
+{%- set k = var('icp_prior_strength') -%}
+with
+
+training as (
+    select * from {{ ref('int_icp_training_accounts') }}
+),
+
+attributes as (
+    select * from {{ ref('int_icp_account_attributes') }}
+),
+
+totals as (
+    select
+        cutoff_name,
+        count(*) as training_accounts,
+        sum(case when is_won then sample_weight else 0 end) as weighted_wins,
+        sum(case when is_won then 0 else sample_weight end) as weighted_losses
+    from training
+    group by cutoff_name
+),
+
+base_rates as (
+    select
+        cutoff_name,
+        training_accounts,
+        weighted_wins,
+        weighted_losses,
+        case
+            when weighted_wins + weighted_losses > 0
+                then 1.0 * weighted_wins / (weighted_wins + weighted_losses)
+        end as base_win_rate
+    from totals
+),
+
+bucket_counts as (
+    select
+        attributes.cutoff_name,
+        attributes.attribute,
+        attributes.bucket,
+        count(*) as support,
+        sum(case when training.is_won then 1 else 0 end) as won_accounts,
+        sum(case when training.is_won then 0 else 1 end) as lost_accounts,
+        sum(case when training.is_won then training.sample_weight else 0 end) as weighted_wins,
+        sum(case when training.is_won then 0 else training.sample_weight end) as weighted_losses
+    from attributes
+    inner join training
+        on
+            attributes.cutoff_name = training.cutoff_name
+            and attributes.account_id = training.account_id
+    group by
+        attributes.cutoff_name,
+        attributes.attribute,
+        attributes.bucket
+),
+
+rates as (
+    select
+        bucket_counts.cutoff_name,
+        bucket_counts.attribute,
+        bucket_counts.bucket,
+        bucket_counts.support,
+        bucket_counts.won_accounts,
+        bucket_counts.lost_accounts,
+        bucket_counts.weighted_wins,
+        bucket_counts.weighted_losses,
+        base_rates.base_win_rate,
+        1.0 * bucket_counts.weighted_wins
+        / nullif(bucket_counts.weighted_wins + bucket_counts.weighted_losses, 0) as win_rate,
+        bucket_counts.weighted_wins + {{ k }} * base_rates.base_win_rate as smoothed_wins,
+        bucket_counts.weighted_losses + {{ k }} * (1 - base_rates.base_win_rate) as smoothed_losses,
+        bucket_counts.support >= {{ var('icp_min_support') }} as is_supported,
+        base_rates.base_win_rate > 0 and base_rates.base_win_rate < 1 as has_both_outcomes
+    from bucket_counts
+    inner join base_rates
+        on bucket_counts.cutoff_name = base_rates.cutoff_name
+),
+
+weighted as (
+    select
+        cutoff_name,
+        attribute,
+        bucket,
+        support,
+        won_accounts,
+        lost_accounts,
+        weighted_wins,
+        weighted_losses,
+        base_win_rate,
+        win_rate,
+        smoothed_wins / nullif(smoothed_wins + smoothed_losses, 0) as smoothed_win_rate,
+        is_supported,
+        case
+            when is_supported and has_both_outcomes and smoothed_wins > 0 and smoothed_losses > 0
+                then ln(smoothed_wins / smoothed_losses) - ln(base_win_rate / (1 - base_win_rate))
+            else 0
+        end as learned_weight
+    from rates
+),
+
+final as (
+    select
+        cutoff_name,
+        attribute,
+        bucket,
+        cast(support as {{ dbt.type_int() }}) as support,
+        cast(won_accounts as {{ dbt.type_int() }}) as won_accounts,
+        cast(lost_accounts as {{ dbt.type_int() }}) as lost_accounts,
+        cast(weighted_wins as {{ icp_type_double() }}) as weighted_wins,
+        cast(weighted_losses as {{ icp_type_double() }}) as weighted_losses,
+        cast(base_win_rate as {{ icp_type_double() }}) as base_win_rate,
+        cast(win_rate as {{ icp_type_double() }}) as win_rate,
+        cast(smoothed_win_rate as {{ icp_type_double() }}) as smoothed_win_rate,
+        cast(smoothed_win_rate / nullif(base_win_rate, 0) as {{ icp_type_double() }}) as lift,
+        cast(learned_weight as {{ icp_type_double() }}) as learned_weight,
+        is_supported
+    from weighted
+)
+
+select * from final
