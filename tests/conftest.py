@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-SAMPLE_ACCOUNTS = int(os.environ.get("ABM_TEST_ACCOUNTS", "1500"))
+# 3,000 accounts give the ICP model enough closed deals to learn what the issue's
+# accuracy tests ask for (backtest AUC within 0.03 of the planted truth's).
+SAMPLE_ACCOUNTS = int(os.environ.get("ABM_TEST_ACCOUNTS", "3000"))
 SAMPLE_SEED = 7
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")

@@ -31,7 +31,7 @@ malformed as (
         'two active overrides for one bucket' as problem
     from criteria
     where is_active and action = 'override'
-    group by attribute, lower(value)
+    group by attribute_name, lower(value)
     having count(*) > 1
 )
 

@@ -20,7 +20,7 @@ counted as (
             {%- endfor %}
             else 'all'
         end as scope_key,
-        count(*) as accounts,
+        count(*) as account_count,
         sum(case when tiers.is_override then 0 else 1 end) as rule_accounts
     from tiers
     where tiers.tier != 'not_target'
@@ -32,7 +32,7 @@ final as (
         counted.as_of_date,
         counted.tier,
         counted.scope_key,
-        counted.accounts,
+        counted.account_count,
         counted.rule_accounts,
         case counted.tier
             {%- for tier, cap in capacity.items() %}
@@ -43,4 +43,4 @@ final as (
 )
 
 select * from final
-where final.accounts > final.capacity and final.rule_accounts > 0
+where account_count > capacity and rule_accounts > 0

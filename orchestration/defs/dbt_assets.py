@@ -1,5 +1,7 @@
 """Every dbt seed, model, snapshot and test as Dagster assets and asset checks."""
 
+import json
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,9 +35,22 @@ class AbmTranslator(DagsterDbtTranslator):
 translator = AbmTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-def dbt_build_args() -> list[str]:
-    """`dbt build` runs seeds, models, snapshots and their tests in dependency order."""
-    return ["build"]
+def dbt_build_args(vars_json: str | None = None) -> list[str]:
+    """`dbt build` runs seeds, models, snapshots and their tests in dependency order.
+
+    `ABM_DBT_VARS` (a JSON object) overrides dbt_project.yml vars for one run, e.g.
+    `ABM_DBT_VARS='{"tiers_capacity": {"tier_1": 5, "tier_2": 25, "tier_3": 100}}'`.
+    """
+    vars_json = os.environ.get("ABM_DBT_VARS") if vars_json is None else vars_json
+    if not vars_json:
+        return ["build"]
+    try:
+        overrides = json.loads(vars_json)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"ABM_DBT_VARS is not valid JSON: {exc}") from exc
+    if not isinstance(overrides, dict):
+        raise ValueError("ABM_DBT_VARS must be a JSON object of dbt var names to values")
+    return ["build", "--vars", json.dumps(overrides, sort_keys=True)]
 
 
 @dbt_assets(

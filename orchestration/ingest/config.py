@@ -9,6 +9,8 @@ from pathlib import Path
 from orchestration import settings
 
 DEFAULT_MAX_QUARANTINE_SHARE = 0.05
+# No contract column is free text: a longer value is a broken export, not data.
+DEFAULT_MAX_FIELD_CHARS = 10_000
 
 
 def max_quarantine_share() -> float:
@@ -20,6 +22,16 @@ def max_quarantine_share() -> float:
     if not 0.0 <= share <= 1.0:
         raise ValueError(f"ABM_MAX_QUARANTINE_SHARE must be between 0 and 1, got {raw!r}")
     return share
+
+
+def max_field_chars() -> int:
+    """`ABM_MAX_FIELD_CHARS`: a row with a longer value is quarantined."""
+    raw = os.environ.get("ABM_MAX_FIELD_CHARS", "").strip()
+    if not raw:
+        return DEFAULT_MAX_FIELD_CHARS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"ABM_MAX_FIELD_CHARS must be a positive whole number, got {raw!r}")
+    return int(raw)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,11 @@ class TableContract:
             if e.expectation_type == "expect_column_to_exist"
         )
 
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        """One record version: two rows of a file with the same values here are duplicates."""
+        return tuple((self.suite.meta.get("contract") or {}).get("key_columns") or ())
+
     def row_columns(self) -> list[str]:
         """Columns the row-level expectations read (incl. row conditions), in contract order."""
         referenced: set[str] = set()

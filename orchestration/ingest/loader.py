@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.ingest.config import max_field_chars
 from orchestration.ingest.config import max_quarantine_share as default_max_share
 from orchestration.ingest.contracts import (
     CONTRACT_TABLES,
@@ -240,18 +241,25 @@ class _Ingestor:
         if missing:
             names = ", ".join(f"'{name}'" for name in missing)
             plural = "s" if len(missing) > 1 else ""
+            hint = (
+                "; one column only: is it delimited by something other than a comma?"
+                if len(file_columns) == 1 and len(self.contract.required_columns) > 1
+                else ""
+            )
             return self.reject(
                 rel,
                 size,
                 checksum,
                 f"{rel} rejected: required column{plural} {names} missing "
-                f"(the file has: {', '.join(file_columns)})",
+                f"(the file has: {', '.join(file_columns)}){hint}",
             )
 
         columns, extra = _projection(self.contract, file_columns)
         total = self.con.execute(f"select count(*) from {_STAGED}").fetchall()[0][0]
         # GX only needs the columns its row expectations read: less memory per chunk.
         failures = self._validate_rows([columns[n] for n in self.contract.row_columns()], total)
+        self._oversized_values(file_columns, failures)
+        self._duplicate_records(file_columns, failures)
         bad = len(failures)
         if total and bad / total > self.max_share:
             return self.reject(
@@ -271,6 +279,51 @@ class _Ingestor:
             message += f", quarantined {rows(bad)} (top reasons: {failures.top_reasons()})"
         self._write(rel, size, checksum, columns, extra, failures, total, message)
         return self._result(rel, "loaded", total - bad, bad, message)
+
+    def _oversized_values(self, file_columns: list[str], failures: RowFailures) -> None:
+        """Rows with a value longer than ABM_MAX_FIELD_CHARS (a broken export, not data)."""
+        limit = max_field_chars()
+        for name in (n for n in self.contract.columns if n in set(file_columns)):
+            ref = quote_identifier(name)
+            found = self.con.execute(
+                f"select rowid + 1, length({ref}) from {_STAGED} where length({ref}) > ? "
+                "order by rowid",
+                [limit],
+            ).fetchall()
+            kind = f"{name} longer than {limit:,} characters"
+            for row_number, length in found:
+                reason = (
+                    f"{name} is {length:,} characters long, more than the {limit:,} allowed "
+                    "(ABM_MAX_FIELD_CHARS)"
+                )
+                failures.add(int(row_number), name, reason, kind)
+
+    def _duplicate_records(self, file_columns: list[str], failures: RowFailures) -> None:
+        """Later copies of one record version (same key columns) within the file.
+
+        Two versions of a record (another last_modified_date) are fine: staging keeps the
+        latest. Two rows of the same version cannot both be right, so the first is kept.
+        """
+        keys = self.contract.key_columns
+        if not keys or not set(keys) <= set(file_columns):
+            return
+        refs = ", ".join(quote_identifier(k) for k in keys)
+        not_null = " and ".join(f"{quote_identifier(k)} is not null" for k in keys)
+        # A row already failing another rule is no rival copy: it is quarantined anyway.
+        self.con.register("failing_rows", failures.as_frame()[["_row_number"]])
+        try:
+            found = self.con.execute(
+                f"select row_number, first_row from (select rowid + 1 as row_number, "
+                f"min(rowid) over (partition by {refs}) + 1 as first_row from {_STAGED} "
+                f"where {not_null} and rowid + 1 not in (select _row_number from failing_rows)) "
+                "where row_number > first_row order by row_number"
+            ).fetchall()
+        finally:
+            self.con.unregister("failing_rows")
+        described = ", ".join(keys)
+        for row_number, first_row in found:
+            reason = f"duplicate of row {first_row} (same {described})"
+            failures.add(int(row_number), keys[0], reason, f"duplicate {described}")
 
     def _validate_rows(self, columns: list[str], total: int) -> RowFailures:
         failures = RowFailures()

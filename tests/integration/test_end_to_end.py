@@ -65,13 +65,13 @@ def test_staging_keeps_the_latest_version_and_drops_deleted(
 ) -> None:
     truth = built_warehouse.truth_dir / "crm_accounts.parquet"
     with duckdb.connect(str(built_warehouse.warehouse_path), read_only=True) as con:
-        staged = {row[0] for row in con.execute("select account_id from staging.stg_crm__accounts")}
-        deleted = {
-            row[0] for row in con.execute(f"select account_id from '{truth}' where is_deleted")
-        }
-        alive = {
-            row[0] for row in con.execute(f"select account_id from '{truth}' where not is_deleted")
-        }
+
+        def ids(sql: str) -> set[str]:
+            return {row[0] for row in con.execute(sql).fetchall()}
+
+        staged = ids("select account_id from staging.stg_crm__accounts")
+        deleted = ids(f"select account_id from '{truth}' where is_deleted")
+        alive = ids(f"select account_id from '{truth}' where not is_deleted")
     assert deleted and not (staged & deleted)
     assert staged == alive
 
@@ -82,7 +82,9 @@ def test_the_job_covers_ingest_dbt_and_publication() -> None:
     job = defs.resolve_job_def(DAILY_REFRESH)
     keys = {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
     assert {f"raw/{s}__{t}" for s, t in CONTRACT_TABLES} <= keys
-    assert {"stg_crm__accounts", "serving/publication"} <= keys
+    assert {"staging/stg_crm__accounts", "serving/publication"} <= keys
+    checks = {key.name for key in job.asset_layer.asset_graph.asset_check_keys}
+    assert {"gx_suite_account_tiers", "tiers_within_capacity"} <= checks
     assert defs.resolve_schedule_def("daily_refresh_schedule").cron_schedule == "0 6 * * *"
     assert defs.resolve_sensor_def("landing_sensor") is not None
     assert defs.resolve_sensor_def("refresh_failure_alert") is not None

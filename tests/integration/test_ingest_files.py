@@ -263,7 +263,7 @@ def test_bad_rows_are_quarantined_with_row_number_and_reason(landing, warehouse)
             "bombora_surge",
             "intent/bombora_surge/week1.csv",
             23,
-            "timestamp 'soon' is not a date or timestamp "
+            "timestamp 'soon' is not a date or timestamp in 1900-2099 "
             "(YYYY-MM-DD, ISO 8601 timestamp or MM/DD/YYYY)",
             '{"domain":"c23.com","topic_name":"CRM","composite_score":"50","timestamp":"soon"}',
         ),

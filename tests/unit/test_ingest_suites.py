@@ -101,7 +101,7 @@ def test_bombora_suite_fails_a_bad_table(gx_context) -> None:
         ("timestamp", "{column} is missing"): [None],
         (
             "timestamp",
-            "{column} '{value}' is not a date or timestamp "
+            "{column} '{value}' is not a date or timestamp in 1900-2099 "
             "(YYYY-MM-DD, ISO 8601 timestamp or MM/DD/YYYY)",
         ): ["2024-13-01"],
     }
@@ -144,7 +144,18 @@ def test_dates_in_the_sources_formats_parse(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["2024-13-01", "2024-01-32", "yesterday", "2024/01/02", "13/01/2024", "20240102"]
+    "value",
+    [
+        "2024-13-01",
+        "2024-01-32",
+        "yesterday",
+        "2024/01/02",
+        "13/01/2024",
+        "20240102",
+        "1066-10-14",  # out of range: years 1900-2099 only
+        "9999-12-31",
+        "01/01/2201",
+    ],
 )
 def test_impossible_or_foreign_dates_do_not(value: str) -> None:
     assert not _temporal_regex().search(value)

@@ -166,3 +166,20 @@ def test_a_failed_publication_leaves_the_last_one(tmp_path: Path) -> None:
     assert serving.read_bytes() == before
     assert (exports / "account_tiers" / "data.parquet").exists()
     assert not list(tmp_path.glob(".*staged*"))
+
+
+def test_dbt_vars_from_the_environment_reach_dbt_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orchestration.defs.dbt_assets import dbt_build_args
+
+    monkeypatch.delenv("ABM_DBT_VARS", raising=False)
+    assert dbt_build_args() == ["build"]
+    monkeypatch.setenv("ABM_DBT_VARS", '{"tiers_hysteresis_runs": 3, "as_of_date": "2026-01-05"}')
+    assert dbt_build_args() == [
+        "build",
+        "--vars",
+        '{"as_of_date": "2026-01-05", "tiers_hysteresis_runs": 3}',
+    ]
+    with pytest.raises(ValueError, match="ABM_DBT_VARS is not valid JSON"):
+        dbt_build_args("{tiers: 3")
+    with pytest.raises(ValueError, match="must be a JSON object"):
+        dbt_build_args("[1, 2]")

@@ -33,7 +33,7 @@ single_valued as (
     select
         cutoff_name,
         account_id,
-        'industry' as attribute,
+        'industry' as attribute_name,
         industry as bucket
     from scoped_accounts
     where industry is not null
@@ -43,7 +43,7 @@ single_valued as (
     select
         cutoff_name,
         account_id,
-        'sub_industry' as attribute,
+        'sub_industry' as attribute_name,
         sub_industry as bucket
     from scoped_accounts
     where sub_industry is not null
@@ -53,7 +53,7 @@ single_valued as (
     select
         scoped_accounts.cutoff_name,
         scoped_accounts.account_id,
-        'employee_band' as attribute,
+        'employee_band' as attribute_name,
         employee_bands.band_name as bucket
     from scoped_accounts
     inner join employee_bands
@@ -69,7 +69,7 @@ single_valued as (
     select
         scoped_accounts.cutoff_name,
         scoped_accounts.account_id,
-        'revenue_band' as attribute,
+        'revenue_band' as attribute_name,
         revenue_bands.band_name as bucket
     from scoped_accounts
     inner join revenue_bands
@@ -85,7 +85,7 @@ single_valued as (
     select
         cutoff_name,
         account_id,
-        'region' as attribute,
+        'region' as attribute_name,
         region as bucket
     from scoped_accounts
     where region is not null
@@ -95,7 +95,7 @@ single_valued as (
     select
         cutoff_name,
         account_id,
-        'country' as attribute,
+        'country' as attribute_name,
         country_code as bucket
     from scoped_accounts
     where country_code is not null
@@ -105,7 +105,7 @@ single_valued as (
     select
         scoped_accounts.cutoff_name,
         scoped_accounts.account_id,
-        'company_age_band' as attribute,
+        'company_age_band' as attribute_name,
         company_age_bands.band_name as bucket
     from scoped_accounts
     inner join company_age_bands
@@ -121,7 +121,7 @@ single_valued as (
     select
         cutoff_name,
         account_id,
-        'funding_stage' as attribute,
+        'funding_stage' as attribute_name,
         latest_funding_stage as bucket
     from scoped_accounts
     where latest_funding_stage is not null
@@ -171,7 +171,7 @@ technology_rows as (
     select
         technology_known.cutoff_name,
         technology_known.account_id,
-        'technology' as attribute,
+        'technology' as attribute_name,
         {{ dbt.concat([
             "case when technology_used.tech_name is null then 'does not use ' else 'uses ' end",
             "technology_catalog.tech_name",
@@ -189,7 +189,7 @@ technology_category_rows as (
     select distinct
         technology_used.cutoff_name,
         technology_used.account_id,
-        'technology_category' as attribute,
+        'technology_category' as attribute_name,
         technology_catalog.tech_category as bucket
     from technology_used
     inner join technology_catalog
@@ -201,7 +201,7 @@ all_rows as (
     select
         cutoff_name,
         account_id,
-        attribute,
+        attribute_name,
         bucket
     from single_valued
 
@@ -210,7 +210,7 @@ all_rows as (
     select
         cutoff_name,
         account_id,
-        attribute,
+        attribute_name,
         bucket
     from technology_rows
 
@@ -219,7 +219,7 @@ all_rows as (
     select
         cutoff_name,
         account_id,
-        attribute,
+        attribute_name,
         bucket
     from technology_category_rows
 ),
@@ -228,7 +228,7 @@ final as (
     select
         cutoff_name,
         account_id,
-        attribute,
+        attribute_name,
         cast(bucket as {{ dbt.type_string() }}) as bucket
     from all_rows
 )

@@ -57,7 +57,7 @@ base_rates as (
 
 scored_attributes as (
     select
-        attribute,
+        attribute_name,
         label
     from attribute_config
     where is_scored
@@ -67,7 +67,7 @@ contributions as (
     select
         attributes.cutoff_name,
         attributes.account_id,
-        attributes.attribute,
+        attributes.attribute_name,
         attributes.bucket,
         coalesce(bucket_weights.weight, 0) as weight,
         bucket_weights.lift,
@@ -84,19 +84,19 @@ contributions as (
     left join bucket_weights
         on
             attributes.cutoff_name = bucket_weights.cutoff_name
-            and attributes.attribute = bucket_weights.attribute
+            and attributes.attribute_name = bucket_weights.attribute_name
             and lower(attributes.bucket) = lower(bucket_weights.bucket)
     left join attribute_config
-        on attributes.attribute = attribute_config.attribute
+        on attributes.attribute_name = attribute_config.attribute_name
 ),
 
 account_weights as (
     select
         cutoff_name,
         account_id,
-        sum(weight) as total_weight,
-        count(distinct case when is_scored then attribute end) as known_attributes,
-        count(distinct case when is_scored and is_supported then attribute end) as supported_attributes
+        cast(sum(cast(weight as {{ exact_decimal() }})) as {{ identity_type_double() }}) as total_weight,
+        count(distinct case when is_scored then attribute_name end) as known_attributes,
+        count(distinct case when is_scored and is_supported then attribute_name end) as supported_attributes
     from contributions
     group by
         cutoff_name,
@@ -120,11 +120,11 @@ reason_candidates as (
         end as reason_text,
         row_number() over (
             partition by cutoff_name, account_id
-            order by weight desc, attribute, bucket
+            order by weight desc, attribute_name asc, bucket asc
         ) as positive_rank,
         row_number() over (
             partition by cutoff_name, account_id
-            order by weight asc, attribute, bucket
+            order by weight asc, attribute_name asc, bucket asc
         ) as negative_rank
     from contributions
     where
@@ -160,7 +160,7 @@ known_attributes as (
     select distinct
         cutoff_name,
         account_id,
-        attribute
+        attribute_name
     from attributes
 ),
 
@@ -168,16 +168,17 @@ missing_attributes as (
     select
         scoped_accounts.cutoff_name,
         scoped_accounts.account_id,
-        {{ dbt.listagg('lower(scored_attributes.label)', "', '", 'order by scored_attributes.attribute') }}
-        as missing_labels
+        {{ dbt.listagg(
+            'lower(scored_attributes.label)', "', '", 'order by scored_attributes.attribute_name'
+        ) }} as missing_labels
     from scoped_accounts
     cross join scored_attributes
     left join known_attributes
         on
             scoped_accounts.cutoff_name = known_attributes.cutoff_name
             and scoped_accounts.account_id = known_attributes.account_id
-            and scored_attributes.attribute = known_attributes.attribute
-    where known_attributes.attribute is null
+            and scored_attributes.attribute_name = known_attributes.attribute_name
+    where known_attributes.attribute_name is null
     group by
         scoped_accounts.cutoff_name,
         scoped_accounts.account_id
@@ -188,7 +189,7 @@ profile_values as (
     select
         cutoff_name,
         account_id,
-        attribute as field,
+        attribute_name as field,
         bucket as text_value,
         cast(null as {{ icp_type_double() }}) as number_value
     from attributes
@@ -247,7 +248,7 @@ exclusion_matches as (
     from profile_values
     inner join exclusion_criteria
         on
-            profile_values.field = exclusion_criteria.attribute
+            profile_values.field = exclusion_criteria.attribute_name
             and (
                 (
                     exclusion_criteria.operator = 'equals'
@@ -322,17 +323,21 @@ scored as (
 probabilities as (
     select
         scored.*,
-        {{ icp_sigmoid('ln(base_win_rate / (1 - base_win_rate)) + total_weight') }} as estimated_win_probability,
-        100.0 * {{ icp_sigmoid('total_weight') }} as fit_score,
+        {{ icp_sigmoid(
+            'ln(scored.base_win_rate / (1 - scored.base_win_rate)) + scored.total_weight'
+        ) }} as estimated_win_probability,
+        100.0 * {{ icp_sigmoid('scored.total_weight') }} as fit_score,
         case
-            when scored_attribute_count > 0 then 1.0 * known_attributes / scored_attribute_count
+            when scored.scored_attribute_count > 0
+                then 1.0 * scored.known_attributes / scored.scored_attribute_count
             else 0
         end as data_completeness,
         case
-            when known_attributes > 0 then 1.0 * supported_attributes / known_attributes
+            when scored.known_attributes > 0
+                then 1.0 * scored.supported_attributes / scored.known_attributes
             else 0
         end as supported_share,
-        exclusion_reason is not null as is_excluded
+        scored.exclusion_reason is not null as is_excluded
     from scored
 ),
 

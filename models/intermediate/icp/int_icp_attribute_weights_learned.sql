@@ -22,8 +22,8 @@ totals as (
     select
         cutoff_name,
         count(*) as training_accounts,
-        sum(case when is_won then sample_weight else 0 end) as weighted_wins,
-        sum(case when is_won then 0 else sample_weight end) as weighted_losses
+        cast(sum(cast(won_weight as {{ exact_decimal() }})) as {{ identity_type_double() }}) as weighted_wins,
+        cast(sum(cast(lost_weight as {{ exact_decimal() }})) as {{ identity_type_double() }}) as weighted_losses
     from training
     group by cutoff_name
 ),
@@ -44,13 +44,16 @@ base_rates as (
 bucket_counts as (
     select
         attributes.cutoff_name,
-        attributes.attribute,
+        attributes.attribute_name,
         attributes.bucket,
-        count(*) as support,
+        count(*) as support,  -- noqa: RF04
         sum(case when training.is_won then 1 else 0 end) as won_accounts,
         sum(case when training.is_won then 0 else 1 end) as lost_accounts,
-        sum(case when training.is_won then training.sample_weight else 0 end) as weighted_wins,
-        sum(case when training.is_won then 0 else training.sample_weight end) as weighted_losses
+        cast(sum(cast(training.won_weight as {{ exact_decimal() }})) as {{ identity_type_double() }}) as weighted_wins,
+        cast(sum(cast(
+            training.lost_weight
+            as {{ exact_decimal() }}
+        )) as {{ identity_type_double() }}) as weighted_losses
     from attributes
     inner join training
         on
@@ -58,14 +61,14 @@ bucket_counts as (
             and attributes.account_id = training.account_id
     group by
         attributes.cutoff_name,
-        attributes.attribute,
+        attributes.attribute_name,
         attributes.bucket
 ),
 
 rates as (
     select
         bucket_counts.cutoff_name,
-        bucket_counts.attribute,
+        bucket_counts.attribute_name,
         bucket_counts.bucket,
         bucket_counts.support,
         bucket_counts.won_accounts,
@@ -87,7 +90,7 @@ rates as (
 weighted as (
     select
         cutoff_name,
-        attribute,
+        attribute_name,
         bucket,
         support,
         won_accounts,
@@ -109,9 +112,9 @@ weighted as (
 final as (
     select
         cutoff_name,
-        attribute,
+        attribute_name,
         bucket,
-        cast(support as {{ dbt.type_int() }}) as support,
+        cast(support as {{ dbt.type_int() }}) as support,  -- noqa: RF04
         cast(won_accounts as {{ dbt.type_int() }}) as won_accounts,
         cast(lost_accounts as {{ dbt.type_int() }}) as lost_accounts,
         cast(weighted_wins as {{ icp_type_double() }}) as weighted_wins,

@@ -1,7 +1,7 @@
 {#- One row per cutoff, ICP attribute and bucket that has a learned weight or an
     active add/override criterion (seeds/icp/icp_criteria.csv): the weight the
     score uses, by var icp_scoring_mode:
-      learned: learned_weight x weight_multiplier of a scored attribute
+      learned: learned_weight x weight_multiplier of a scored attribute_name
                (seeds/icp/icp_attributes.csv); criteria points are ignored;
       rules:   override points, else 0, plus added points;
       blend:   override points, else the learned part, plus added points.
@@ -33,22 +33,25 @@ criteria as (
 
 criteria_points as (
     select
-        attribute,
+        attribute_name,
         lower(value) as bucket_key,
         max(value) as bucket,
-        sum(case when action = 'add' then points end) as added_points,
+        cast(sum(cast(
+            case when action = 'add' then points end
+            as {{ exact_decimal() }}
+        )) as {{ identity_type_double() }}) as added_points,
         max(case when action = 'override' then points end) as override_points,
         {{ dbt.listagg('reason', "'; '", 'order by criterion_id') }} as rule_reason
     from criteria
     group by
-        attribute,
+        attribute_name,
         lower(value)
 ),
 
 criteria_per_cutoff as (
     select
         cutoffs.cutoff_name,
-        criteria_points.attribute,
+        criteria_points.attribute_name,
         criteria_points.bucket_key,
         criteria_points.bucket,
         criteria_points.added_points,
@@ -61,7 +64,7 @@ criteria_per_cutoff as (
 combined as (
     select
         coalesce(learned.cutoff_name, criteria_per_cutoff.cutoff_name) as cutoff_name,
-        coalesce(learned.attribute, criteria_per_cutoff.attribute) as attribute,
+        coalesce(learned.attribute_name, criteria_per_cutoff.attribute_name) as attribute_name,
         coalesce(learned.bucket, criteria_per_cutoff.bucket) as bucket,
         learned.support,
         learned.won_accounts,
@@ -79,14 +82,14 @@ combined as (
     full outer join criteria_per_cutoff
         on
             learned.cutoff_name = criteria_per_cutoff.cutoff_name
-            and learned.attribute = criteria_per_cutoff.attribute
+            and learned.attribute_name = criteria_per_cutoff.attribute_name
             and lower(learned.bucket) = criteria_per_cutoff.bucket_key
 ),
 
 configured as (
     select
         combined.cutoff_name,
-        combined.attribute,
+        combined.attribute_name,
         combined.bucket,
         combined.support,
         combined.won_accounts,
@@ -108,15 +111,15 @@ configured as (
         combined.rule_reason
     from combined
     left join attribute_config
-        on combined.attribute = attribute_config.attribute
+        on combined.attribute_name = attribute_config.attribute_name
 ),
 
 final as (
     select
         cutoff_name,
-        attribute,
+        attribute_name,
         bucket,
-        cast(support as {{ dbt.type_int() }}) as support,
+        cast(support as {{ dbt.type_int() }}) as support,  -- noqa: RF04
         cast(won_accounts as {{ dbt.type_int() }}) as won_accounts,
         cast(lost_accounts as {{ dbt.type_int() }}) as lost_accounts,
         cast(base_win_rate as {{ icp_type_double() }}) as base_win_rate,

@@ -4,6 +4,16 @@
     cutoff count, so nothing that happened later leaks in. is_won when any of
     them was won; best customers (var icp_best_customer_min_deal_cycles won deal
     cycles or more by the cutoff) weigh var icp_best_customer_weight. -#}
+{%- if var('icp_training_unit') not in ['account', 'deal'] -%}
+    {{ exceptions.raise_compiler_error("var icp_training_unit must be account or deal, got '" ~ var('icp_training_unit') ~ "'") }}
+{%- endif -%}
+{%- set best_weight -%}
+    case
+        when won_deals > 0 and won_deal_cycles >= {{ var('icp_best_customer_min_deal_cycles') }}
+            then {{ var('icp_best_customer_weight') }}
+        else 1.0
+    end
+{%- endset -%}
 with
 
 cutoffs as (
@@ -62,14 +72,15 @@ final as (
         cast(closed_deals as {{ dbt.type_int() }}) as closed_deals,
         cast(won_deals as {{ dbt.type_int() }}) as won_deals,
         cast(won_deal_cycles as {{ dbt.type_int() }}) as won_deal_cycles,
-        cast(
-            case
-                when won_deals > 0 and won_deal_cycles >= {{ var('icp_best_customer_min_deal_cycles') }}
-                    then {{ var('icp_best_customer_weight') }}
-                else 1.0
-            end as {{ icp_type_double() }}
-        ) as sample_weight,
+        cast({{ best_weight }} as {{ icp_type_double() }}) as sample_weight,
         won_deals > 0 as is_won,
+        {%- if var('icp_training_unit') == 'deal' %}
+            cast(won_deals * {{ best_weight }} as {{ icp_type_double() }}) as won_weight,
+            cast(closed_deals - won_deals as {{ icp_type_double() }}) as lost_weight,
+        {%- else %}
+            cast(case when won_deals > 0 then {{ best_weight }} else 0 end as {{ icp_type_double() }}) as won_weight,
+            cast(case when won_deals > 0 then 0 else 1 end as {{ icp_type_double() }}) as lost_weight,
+        {%- endif %}
         won_deals > 0
         and won_deal_cycles >= {{ var('icp_best_customer_min_deal_cycles') }} as is_best_customer,
         last_close_date

@@ -3,18 +3,28 @@
     topic, the average score of the var intent_baseline_weeks calendar weeks
     before it. Incremental: a run re-computes the weeks from the latest stored week
     minus var intent_late_arrival_weeks (late files) onwards and reads the baseline
-    weeks before them; older corrections need --full-refresh. Surge flags, topic
-    weights and decay are applied downstream (account_intent_scores), so changing
-    those rules never needs a full refresh here. -#}
+    weeks before them. An account whose identity changed (int_intent_account_identities:
+    another set of domains, or merged away) loses its stored rows in the pre-hook and
+    gets its whole history re-computed, so an incremental run equals a full build.
+    Spark (insert_overwrite by week) re-computes the window only: run --full-refresh
+    there after identity changes. Surge flags, topic weights and decay are applied
+    downstream (account_intent_scores), so changing those rules never needs a full
+    refresh here. -#}
+{%- set on_spark = target.type == 'spark' -%}
 {{
     config(
         materialized='incremental',
-        unique_key='week_start_date',
-        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
-        partition_by=(['week_start_date'] if target.type == 'spark' else none),
+        unique_key=('week_start_date' if on_spark else ['account_id', 'topic_name', 'week_start_date']),
+        incremental_strategy=('insert_overwrite' if on_spark else 'delete+insert'),
+        partition_by=(['week_start_date'] if on_spark else none),
         on_schema_change='append_new_columns',
+        pre_hook=(none if on_spark else
+            "{{ intent_forget_changed_identities(this, ref('int_intent_account_identities')) }}"),
     )
 }}
+{%- set days_since_epoch_monday = dbt.datediff(
+    "cast('2000-01-03' as date)", 'account_weeks.week_start_date', 'day'
+) -%}
 with
 
 surges as (
@@ -26,11 +36,21 @@ signal_domains as (
     where record_source = 'bombora' and account_id is not null
 ),
 
+identities as (
+    select * from {{ ref('int_intent_account_identities') }}
+),
+
 {% if is_incremental() %}
 reprocess as (
     select
         {{ dbt.dateadd('day', -7 * var('intent_late_arrival_weeks'), 'max(this_model.week_start_date)') }}
         as from_week
+    from {{ this }} as this_model
+),
+
+-- After the pre-hook, an account without stored rows is new or changed: all its weeks.
+stored_accounts as (
+    select distinct this_model.account_id
     from {{ this }} as this_model
 ),
 {% endif %}
@@ -52,6 +72,11 @@ account_weeks as (
             reprocess.from_week is null
             or surges.week_start_date
             >= {{ dbt.dateadd('day', -7 * var('intent_baseline_weeks'), 'reprocess.from_week') }}
+            {% if not on_spark %}
+                or signal_domains.account_id not in (
+                    select stored_accounts.account_id from stored_accounts
+                )
+            {% endif %}
     {% else %}
         where surges.week_start_date is not null
     {% endif %}
@@ -63,7 +88,7 @@ numbered as (
         account_weeks.*,
         -- Weeks since a fixed Monday: RANGE frames over an integer are portable.
         cast(
-            floor({{ dbt.datediff("cast('2000-01-03' as date)", 'account_weeks.week_start_date', 'day') }} / 7)
+            floor({{ days_since_epoch_monday }} / 7)
             as {{ dbt.type_bigint() }}
         ) as week_number
     from account_weeks
@@ -105,11 +130,20 @@ final as (
         cast(
             with_baseline.composite_score - with_baseline.baseline_score as {{ identity_type_double() }}
         ) as score_vs_baseline,
-        cast(with_baseline.domain_count as {{ dbt.type_int() }}) as domain_count
+        cast(with_baseline.domain_count as {{ dbt.type_int() }}) as domain_count,
+        identities.identity_key
     from with_baseline
+    inner join identities on with_baseline.account_id = identities.account_id
     {% if is_incremental() %}
         cross join reprocess
-        where reprocess.from_week is null or with_baseline.week_start_date >= reprocess.from_week
+        where
+            reprocess.from_week is null
+            or with_baseline.week_start_date >= reprocess.from_week
+            {% if not on_spark %}
+                or with_baseline.account_id not in (
+                    select stored_accounts.account_id from stored_accounts
+                )
+            {% endif %}
     {% endif %}
 )
 

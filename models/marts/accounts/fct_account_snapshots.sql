@@ -69,22 +69,22 @@ opportunity_facts as (
                 then 1
             else 0
         end) as deal_cycles,
-        sum(case
+        cast(sum(cast(case
             when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
                 then opportunities.amount_usable
-        end) as lifetime_value,
-        avg(case
+        end as {{ exact_decimal() }})) as {{ identity_type_double() }}) as lifetime_value,
+        cast(avg(cast(case
             when
                 opportunities.is_won and opportunities.close_date <= as_of.as_of_date
                 and opportunities.opportunity_type in ('new_business', 'renewal')
                 then opportunities.amount_usable
-        end) as average_annual_contract_value,
-        sum(case
+        end as {{ exact_decimal() }})) as {{ identity_type_double() }}) as average_annual_contract_value,
+        cast(sum(cast(case
             when
                 opportunities.created_date <= as_of.as_of_date
                 and not (opportunities.is_closed and opportunities.close_date <= as_of.as_of_date)
                 then opportunities.amount_usable
-        end) as open_pipeline,
+        end as {{ exact_decimal() }})) as {{ identity_type_double() }}) as open_pipeline,
         sum(case
             when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
                 then 1

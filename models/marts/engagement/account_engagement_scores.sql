@@ -56,7 +56,7 @@ days_aged as (
         account_days.activity_type,
         account_days.is_known,
         account_days.activity_count,
-        {{ dbt.datediff('account_days.activity_date', 'as_of.as_of_date', 'day') }} as age_days
+        {{ dbt.datediff('account_days.activity_date', 'as_of.as_of_date', 'day') }} as age_days  -- noqa: LT05
     from account_days
     cross join as_of
     where account_days.activity_date <= as_of.as_of_date
@@ -66,19 +66,21 @@ type_points as (
     select
         days_aged.account_id,
         days_aged.activity_type,
-        sum(
+        cast(sum(cast(
             days_aged.activity_count
             * coalesce(activity_weights.points, 0)
             * {{ tiers_decay('days_aged.age_days', var('engagement_half_life_days')) }}
             * case when days_aged.is_known then 1.0 else {{ var('engagement_anonymous_weight') }} end
-        ) as raw_points,
-        sum(case
+            as {{ exact_decimal() }}
+        )) as {{ identity_type_double() }}) as raw_points,
+        cast(sum(cast(case
             when days_aged.is_known
-                then days_aged.activity_count
-                * coalesce(activity_weights.points, 0)
-                * {{ tiers_decay('days_aged.age_days', var('engagement_half_life_days')) }}
+                then
+                    days_aged.activity_count
+                    * coalesce(activity_weights.points, 0)
+                    * {{ tiers_decay('days_aged.age_days', var('engagement_half_life_days')) }}
             else 0
-        end) as known_raw_points,
+        end as {{ exact_decimal() }})) as {{ identity_type_double() }}) as known_raw_points,
         max(activity_weights.cap_points) as cap_points
     from days_aged
     left join activity_weights
@@ -90,14 +92,21 @@ type_points as (
 point_facts as (
     select
         type_points.account_id,
-        sum(least(type_points.raw_points, coalesce(type_points.cap_points, 0))) as activity_points,
-        sum(type_points.raw_points) as uncapped_points,
-        sum(case
+        cast(sum(cast(
+            least(type_points.raw_points, coalesce(type_points.cap_points, 0))
+            as {{ exact_decimal() }}
+        )) as {{ identity_type_double() }}) as activity_points,
+        cast(sum(cast(
+            type_points.raw_points
+            as {{ exact_decimal() }}
+        )) as {{ identity_type_double() }}) as uncapped_points,
+        cast(sum(cast(case
             when type_points.raw_points > 0
-                then least(type_points.raw_points, coalesce(type_points.cap_points, 0))
-                * type_points.known_raw_points / type_points.raw_points
+                then
+                    least(type_points.raw_points, coalesce(type_points.cap_points, 0))
+                    * type_points.known_raw_points / type_points.raw_points
             else 0
-        end) as known_points
+        end as {{ exact_decimal() }})) as {{ identity_type_double() }}) as known_points
     from type_points
     group by type_points.account_id
 ),

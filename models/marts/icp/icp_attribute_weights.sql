@@ -20,12 +20,12 @@ attribute_config as (
 
 final as (
     select
-        {{ dbt.concat(['weights.attribute', "':'", 'weights.bucket']) }} as attribute_bucket,
+        {{ dbt.concat(['weights.attribute_name', "':'", 'weights.bucket']) }} as attribute_bucket,
         cutoffs.as_of_date,
-        weights.attribute,
-        coalesce(attribute_config.label, weights.attribute) as attribute_label,
+        weights.attribute_name,
+        coalesce(attribute_config.label, weights.attribute_name) as attribute_label,
         weights.bucket,
-        coalesce(weights.support, 0) as support,
+        coalesce(weights.support, 0) as support,  -- noqa: RF04
         coalesce(weights.won_accounts, 0) as won_accounts,
         coalesce(weights.lost_accounts, 0) as lost_accounts,
         weights.base_win_rate,
@@ -48,7 +48,7 @@ final as (
     from weights
     cross join cutoffs
     left join attribute_config
-        on weights.attribute = attribute_config.attribute
+        on weights.attribute_name = attribute_config.attribute_name
 )
 
 select * from final

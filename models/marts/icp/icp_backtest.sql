@@ -53,7 +53,7 @@ breakdowns as (
         cast(score_decile as {{ dbt.type_string() }}) as bucket,
         count(*) as outcomes,
         sum(case when is_won then 1 else 0 end) as wins,
-        avg(fit_score) as average_fit_score
+        cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ identity_type_double() }}) as average_fit_score
     from outcomes
     group by score_decile
 
@@ -64,7 +64,7 @@ breakdowns as (
         fit_grade as bucket,
         count(*) as outcomes,
         sum(case when is_won then 1 else 0 end) as wins,
-        avg(fit_score) as average_fit_score
+        cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ identity_type_double() }}) as average_fit_score
     from outcomes
     group by fit_grade
 
@@ -75,7 +75,7 @@ breakdowns as (
         'all' as bucket,
         count(*) as outcomes,
         sum(case when is_won then 1 else 0 end) as wins,
-        avg(fit_score) as average_fit_score
+        cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ identity_type_double() }}) as average_fit_score
     from outcomes
 ),
 

@@ -61,7 +61,7 @@ final as (
         fit_score,
         estimated_win_probability,
         fit_grade,
-        cast(ntile(10) over (order by fit_score desc, account_id) as {{ dbt.type_int() }}) as score_decile,
+        cast(ntile(10) over (order by fit_score desc, account_id asc) as {{ dbt.type_int() }}) as score_decile,
         is_excluded,
         evidence_level,
         has_history,

@@ -70,7 +70,7 @@ weeks_in_window as (
         coalesce(topics.need, 'unknown') as need,
         coalesce(topics.product_line, 'unknown') as product_line,
         topic_weeks.composite_score >= {{ var('intent_surge_min_score') }} as is_surging_week,
-        {{ dbt.datediff('topic_weeks.week_start_date', 'as_of.as_of_date', 'day') }} as age_days
+        {{ dbt.datediff('topic_weeks.week_start_date', 'as_of.as_of_date', 'day') }} as age_days  -- noqa: LT05
     from topic_weeks
     cross join as_of
     left join topics
@@ -90,8 +90,9 @@ topic_signals as (
         max(weeks_in_window.product_line) as product_line,
         max(case
             when weeks_in_window.is_surging_week
-                then weeks_in_window.relevance_weight
-                * {{ tiers_decay('weeks_in_window.age_days', var('intent_half_life_days')) }}
+                then
+                    weeks_in_window.relevance_weight
+                    * {{ tiers_decay('weeks_in_window.age_days', var('intent_half_life_days')) }}
             else 0
         end) as topic_signal,
         max(case
@@ -127,7 +128,10 @@ need_signals as (
     select
         ranked_topics.account_id,
         ranked_topics.need,
-        sum(ranked_topics.topic_signal) as need_signal
+        cast(sum(cast(
+            ranked_topics.topic_signal
+            as {{ exact_decimal() }}
+        )) as {{ identity_type_double() }}) as need_signal
     from ranked_topics
     where ranked_topics.need not in ('none', 'unknown')
     group by ranked_topics.account_id, ranked_topics.need
@@ -174,7 +178,10 @@ top_product_lines as (
 bombora_facts as (
     select
         topic_signals.account_id,
-        sum(case when topic_signals.relevance_weight > 0 then topic_signals.topic_signal else 0 end)
+        cast(sum(cast(
+            case when topic_signals.relevance_weight > 0 then topic_signals.topic_signal else 0 end
+            as {{ exact_decimal() }}
+        )) as {{ identity_type_double() }})
             as weighted_surge,
         sum(case
             when topic_signals.relevance_weight > 0 and topic_signals.is_recent_surge then 1 else 0
@@ -192,11 +199,12 @@ g2_facts as (
         g2_domains.account_id,
         count(*) as g2_signal_count,
         max(g2_signals.signal_date) as last_g2_signal_date,
-        sum(
+        cast(sum(cast(
             coalesce(g2_weights.weight, 0)
             * {{ tiers_decay(dbt.datediff('g2_signals.signal_date', 'as_of.as_of_date', 'day'),
                              var('intent_g2_half_life_days')) }}
-        ) as g2_weighted_signal
+            as {{ exact_decimal() }}
+        )) as {{ identity_type_double() }}) as g2_weighted_signal
     from g2_signals
     cross join as_of
     inner join g2_domains

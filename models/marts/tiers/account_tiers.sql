@@ -122,14 +122,14 @@ base as (
     from accounts
     cross join as_of
     left join fit_scores
-        on accounts.account_id = fit_scores.account_id and fit_scores.as_of_date = as_of.as_of_date
+        on accounts.account_id = fit_scores.account_id and as_of.as_of_date = fit_scores.as_of_date
     left join intent_scores
-        on accounts.account_id = intent_scores.account_id and intent_scores.as_of_date = as_of.as_of_date
+        on accounts.account_id = intent_scores.account_id and as_of.as_of_date = intent_scores.as_of_date
     left join engagement_scores
-        on accounts.account_id = engagement_scores.account_id and engagement_scores.as_of_date = as_of.as_of_date
+        on accounts.account_id = engagement_scores.account_id and as_of.as_of_date = engagement_scores.as_of_date
     left join acv_bands
         on
-            acv_bands.as_of_date = as_of.as_of_date
+            as_of.as_of_date = acv_bands.as_of_date
             and (
                 (
                     accounts.employee_count >= acv_bands.min_employees
@@ -171,7 +171,8 @@ rule_tiers as (
     select
         rule_checks.account_id,
         min(case
-            when rule_checks.meets_fit and rule_checks.meets_intent and rule_checks.meets_engagement
+            when
+                rule_checks.meets_fit and rule_checks.meets_intent and rule_checks.meets_engagement
                 and rule_checks.meets_acv
                 then rule_checks.tier_rank
         end) as rule_tier_rank,
@@ -303,70 +304,70 @@ allocation_0 as (
     {%- set reserved = (cap * reserved_share) | round(0, 'ceil') | int -%}
     {%- set clustered = tier in per_cluster -%}
     {%- set scope = 'allocation_' ~ (k - 1) ~ '.cluster_key' if clustered else "'all'" %}
-usage_{{ k }} as (
-    select
-        {{ 'override_usage.cluster_key' if clustered else "'all'" }} as scope_key,
-        sum(override_usage.used_slots) as used_slots,
-        sum(override_usage.used_net_new_slots) as used_net_new_slots
-    from override_usage
-    where override_usage.tier_rank = {{ k }}
-    group by {{ 'override_usage.cluster_key' if clustered else "'all'" }}
-),
+    usage_{{ k }} as (
+        select
+            {{ 'override_usage.cluster_key' if clustered else "'all'" }} as scope_key,
+            sum(override_usage.used_slots) as used_slots,
+            sum(override_usage.used_net_new_slots) as used_net_new_slots
+        from override_usage
+        where override_usage.tier_rank = {{ k }}
+        group by {{ 'override_usage.cluster_key' if clustered else "'all'" }}
+    ),
 
-candidates_{{ k }} as (
-    select
-        allocation_{{ k - 1 }}.*,
-        {{ scope }} as scope_key,
-        allocation_{{ k - 1 }}.placed_rank is null
-        and allocation_{{ k - 1 }}.override_rank is null
-        and allocation_{{ k - 1 }}.desired_rank <= {{ k }} as is_candidate
-    from allocation_{{ k - 1 }}
-),
+    candidates_{{ k }} as (
+        select
+            allocation_{{ k - 1 }}.*,
+            {{ scope }} as scope_key,
+            allocation_{{ k - 1 }}.placed_rank is null
+            and allocation_{{ k - 1 }}.override_rank is null
+            and allocation_{{ k - 1 }}.desired_rank <= {{ k }} as is_candidate
+        from allocation_{{ k - 1 }}
+    ),
 
-net_new_ranked_{{ k }} as (
-    select
-        candidates_{{ k }}.*,
-        row_number() over (
-            partition by candidates_{{ k }}.is_candidate, candidates_{{ k }}.is_in_crm, candidates_{{ k }}.scope_key
-            order by
-                candidates_{{ k }}.desired_rank asc,
-                candidates_{{ k }}.priority_score desc,
-                candidates_{{ k }}.fit_score desc,
-                candidates_{{ k }}.account_id asc
-        ) as crm_group_seq
-    from candidates_{{ k }}
-),
+    net_new_ranked_{{ k }} as (
+        select
+            candidates_{{ k }}.*,
+            row_number() over (
+                partition by candidates_{{ k }}.is_candidate, candidates_{{ k }}.is_in_crm, candidates_{{ k }}.scope_key
+                order by
+                    candidates_{{ k }}.desired_rank asc,
+                    candidates_{{ k }}.priority_score desc,
+                    candidates_{{ k }}.fit_score desc,
+                    candidates_{{ k }}.account_id asc
+            ) as crm_group_seq
+        from candidates_{{ k }}
+    ),
 
-within_net_new_{{ k }} as (
-    select
-        net_new_ranked_{{ k }}.*,
-        net_new_ranked_{{ k }}.is_candidate
-        and (
-            net_new_ranked_{{ k }}.is_in_crm
-            or net_new_ranked_{{ k }}.crm_group_seq
-            <= {{ cap - reserved }} - coalesce(usage_{{ k }}.used_net_new_slots, 0)
-        ) as is_contender
-    from net_new_ranked_{{ k }}
-    left join usage_{{ k }}
-        on net_new_ranked_{{ k }}.scope_key = usage_{{ k }}.scope_key
-),
+    within_net_new_{{ k }} as (
+        select
+            net_new_ranked_{{ k }}.*,
+            net_new_ranked_{{ k }}.is_candidate
+            and (
+                net_new_ranked_{{ k }}.is_in_crm
+                or net_new_ranked_{{ k }}.crm_group_seq
+                <= {{ cap - reserved }} - coalesce(usage_{{ k }}.used_net_new_slots, 0)
+            ) as is_contender
+        from net_new_ranked_{{ k }}
+        left join usage_{{ k }}
+            on net_new_ranked_{{ k }}.scope_key = usage_{{ k }}.scope_key
+    ),
 
-ranked_{{ k }} as (
-    select
-        within_net_new_{{ k }}.*,
-        row_number() over (
-            partition by within_net_new_{{ k }}.is_contender, within_net_new_{{ k }}.scope_key
-            order by
-                within_net_new_{{ k }}.desired_rank asc,
-                within_net_new_{{ k }}.priority_score desc,
-                within_net_new_{{ k }}.fit_score desc,
-                within_net_new_{{ k }}.account_id asc
-        ) as tier_seq
-    from within_net_new_{{ k }}
-),
+    ranked_{{ k }} as (
+        select
+            within_net_new_{{ k }}.*,
+            row_number() over (
+                partition by within_net_new_{{ k }}.is_contender, within_net_new_{{ k }}.scope_key
+                order by
+                    within_net_new_{{ k }}.desired_rank asc,
+                    within_net_new_{{ k }}.priority_score desc,
+                    within_net_new_{{ k }}.fit_score desc,
+                    within_net_new_{{ k }}.account_id asc
+            ) as tier_seq
+        from within_net_new_{{ k }}
+    ),
 
-allocation_{{ k }} as (
-    select
+    allocation_{{ k }} as (
+        select
         {%- for column in ['account_id', 'as_of_date', 'is_in_crm', 'is_customer', 'fit_score', 'fit_grade',
             'estimated_win_probability', 'is_excluded', 'exclusion_reason', 'fit_grade_rank', 'intent_score',
             'is_surging', 'primary_need', 'top_topics', 'engagement_score', 'is_engaged', 'size_band',
@@ -375,19 +376,19 @@ allocation_{{ k }} as (
             'override_expires_on', 'loosest_meets_fit', 'loosest_meets_intent', 'loosest_meets_engagement',
             'loosest_meets_acv', 'runs_below_bar', 'priority_score', 'cluster_key', 'is_held', 'desired_rank',
             'override_rank'] %}
-        ranked_{{ k }}.{{ column }},
-        {%- endfor %}
-        case
-            when ranked_{{ k }}.placed_rank is not null then ranked_{{ k }}.placed_rank
-            when
-                ranked_{{ k }}.is_contender
-                and ranked_{{ k }}.tier_seq <= {{ cap }} - coalesce(usage_{{ k }}.used_slots, 0)
-                then {{ k }}
-        end as placed_rank
-    from ranked_{{ k }}
-    left join usage_{{ k }}
-        on ranked_{{ k }}.scope_key = usage_{{ k }}.scope_key
-),
+                ranked_{{ k }}.{{ column }},
+            {%- endfor %}
+            case
+                when ranked_{{ k }}.placed_rank is not null then ranked_{{ k }}.placed_rank
+                when
+                    ranked_{{ k }}.is_contender
+                    and ranked_{{ k }}.tier_seq <= {{ cap }} - coalesce(usage_{{ k }}.used_slots, 0)
+                    then {{ k }}
+            end as placed_rank
+        from ranked_{{ k }}
+        left join usage_{{ k }}
+            on ranked_{{ k }}.scope_key = usage_{{ k }}.scope_key
+    ),
 {% endfor %}
 
 tiered as (
@@ -451,8 +452,9 @@ final as (
                 "' (rules say '", "labelled.rule_tier", "')'"]) }}
             when labelled.reason_code = 'excluded' then {{ dbt.concat([
                 "'Not a target: excluded ('", "coalesce(labelled.exclusion_reason, 'fit exclusion')", "')'"]) }}
-            when labelled.reason_code = 'expansion' then
-                'Existing customer: expansion program (upsell/cross-sell) instead of a new-logo tier'
+            when labelled.reason_code = 'expansion'
+                then
+                    'Existing customer: expansion program (upsell/cross-sell) instead of a new-logo tier'
             when labelled.reason_code = 'no_fit_score' then 'Not a target: no fit score for this account'
             when labelled.reason_code = 'below_fit_bar' then {{ dbt.concat([
                 "'Not a target: fit below the bar; '", "labelled.evidence_text"]) }}

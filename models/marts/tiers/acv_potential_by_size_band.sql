@@ -60,7 +60,7 @@ customer_acv as (
 
 overall as (
     select
-        avg(customer_acv.acv) as overall_acv,
+        cast(avg(cast(customer_acv.acv as {{ exact_decimal() }})) as {{ identity_type_double() }}) as overall_acv,
         count(*) as overall_customers
     from customer_acv
 ),
@@ -68,7 +68,7 @@ overall as (
 band_acv as (
     select
         customer_acv.size_band,
-        avg(customer_acv.acv) as average_acv,
+        cast(avg(cast(customer_acv.acv as {{ exact_decimal() }})) as {{ identity_type_double() }}) as average_acv,
         count(*) as customer_count
     from customer_acv
     group by customer_acv.size_band
@@ -106,9 +106,13 @@ final as (
         cast(expected.expected_acv / nullif(expected.overall_acv, 0) as {{ identity_type_double() }}) as acv_index,
         case
             -- No won deal anywhere yet: every band is medium (no evidence either way).
-            when coalesce(expected.expected_acv / nullif(expected.overall_acv, 0), 1) >= {{ var('tiers_acv_large_index') }}
+            when
+                coalesce(expected.expected_acv / nullif(expected.overall_acv, 0), 1)
+                >= {{ var('tiers_acv_large_index') }}
                 then 'large'
-            when coalesce(expected.expected_acv / nullif(expected.overall_acv, 0), 1) >= {{ var('tiers_acv_medium_index') }}
+            when
+                coalesce(expected.expected_acv / nullif(expected.overall_acv, 0), 1)
+                >= {{ var('tiers_acv_medium_index') }}
                 then 'medium'
             else 'small'
         end as acv_class

@@ -23,6 +23,7 @@ cleaned as (
         {{ clean_value('owner_id') }} as owner_id,
         {{ clean_value('name') }} as account_name,
         {{ clean_value('website') }} as website,
+        {{ extract_host('website') }} as website_host,
         {{ clean_value('industry') }} as industry_raw,
         {{ clean_value('number_of_employees') }} as number_of_employees_text,
         {{ clean_value('annual_revenue') }} as annual_revenue_text,
@@ -114,7 +115,7 @@ final as (
         ]) }} as invalid_values
     from latest
     left join hosts
-        on {{ extract_host('latest.website') }} = hosts.host
+        on latest.website_host = hosts.host
     left join industry_map
         on {{ lookup_key('latest.industry_raw') }} = industry_map.raw_value
     left join country_map

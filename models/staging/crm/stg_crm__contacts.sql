@@ -15,6 +15,7 @@ cleaned as (
         {{ clean_value('first_name') }} as first_name,
         {{ clean_value('last_name') }} as last_name,
         lower({{ clean_value('email') }}) as email,
+        {{ extract_host('email') }} as email_host,
         {{ clean_value('title') }} as title,
         {{ clean_value('department') }} as department,
         {{ clean_value('lead_source') }} as lead_source,
@@ -76,7 +77,7 @@ final as (
         ]) }} as invalid_values
     from latest
     left join hosts
-        on {{ extract_host('latest.email') }} = hosts.host
+        on latest.email_host = hosts.host
 )
 
 select * from final

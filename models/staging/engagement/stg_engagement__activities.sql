@@ -13,7 +13,9 @@ cleaned as (
         {{ clean_value('activity_id') }} as activity_id,
         {{ clean_value('occurred_at') }} as occurred_text,
         lower({{ clean_value('email') }}) as email,
+        {{ extract_host('email') }} as email_host,
         {{ clean_value('ip_domain') }} as ip_domain_text,
+        {{ extract_host('ip_domain') }} as ip_domain_host,
         {{ clean_value('activity_type') }} as activity_type_text,
         {{ clean_value('channel') }} as channel,
         {{ clean_value('campaign_id') }} as campaign_id,
@@ -87,9 +89,9 @@ final as (
         ]) }} as invalid_values
     from latest
     left join hosts as email_hosts
-        on {{ extract_host('latest.email') }} = email_hosts.host
+        on latest.email_host = email_hosts.host
     left join hosts as ip_hosts
-        on {{ extract_host('latest.ip_domain_text') }} = ip_hosts.host
+        on latest.ip_domain_host = ip_hosts.host
 )
 
 select * from final

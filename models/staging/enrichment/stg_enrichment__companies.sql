@@ -18,7 +18,7 @@ country_map as (
 
 cleaned as (
     select
-        {{ clean_value('domain') }} as domain_text,
+        {{ extract_host('domain') }} as domain_host,
         {{ clean_value('name') }} as company_name,
         {{ clean_value('industry') }} as industry_raw,
         {{ clean_value('sub_industry') }} as sub_industry,
@@ -35,7 +35,9 @@ cleaned as (
         {{ clean_value('latest_funding_stage') }} as latest_funding_stage,
         {{ clean_value('tech') }} as tech_text,
         {{ clean_value('parent_domain') }} as parent_domain_text,
+        {{ extract_host('parent_domain') }} as parent_domain_host,
         {{ clean_value('ultimate_parent_domain') }} as ultimate_parent_domain_text,
+        {{ extract_host('ultimate_parent_domain') }} as ultimate_parent_domain_host,
         {{ clean_value('updated_at') }} as updated_text,
         _source_file,
         cast(_row_number as {{ dbt.type_bigint() }}) as _row_number,
@@ -68,7 +70,9 @@ typed as (
         cleaned.latest_funding_stage,
         cleaned.tech_text,
         cleaned.parent_domain_text,
+        cleaned.parent_domain_host,
         cleaned.ultimate_parent_domain_text,
+        cleaned.ultimate_parent_domain_host,
         cleaned.updated_text,
         {{ parse_timestamp('cleaned.updated_text') }} as updated_at,
         cleaned._source_file,
@@ -76,7 +80,7 @@ typed as (
         cleaned._loaded_at
     from cleaned
     left join hosts
-        on {{ extract_host('cleaned.domain_text') }} = hosts.host
+        on cleaned.domain_host = hosts.host
 ),
 
 ranked as (
@@ -179,9 +183,9 @@ final as (
     left join country_map as name_map
         on {{ lookup_key('latest.country') }} = name_map.raw_value
     left join hosts as parent_hosts
-        on {{ extract_host('latest.parent_domain_text') }} = parent_hosts.host
+        on latest.parent_domain_host = parent_hosts.host
     left join hosts as ultimate_parent_hosts
-        on {{ extract_host('latest.ultimate_parent_domain_text') }} = ultimate_parent_hosts.host
+        on latest.ultimate_parent_domain_host = ultimate_parent_hosts.host
 )
 
 select * from final

@@ -18,7 +18,7 @@ country_map as (
 
 cleaned as (
     select
-        {{ clean_value('domain') }} as domain_text,
+        {{ extract_host('domain') }} as domain_host,
         {{ clean_value('company_name') }} as company_name,
         {{ clean_value('company_size') }} as company_size,
         {{ clean_value('company_revenue') }} as company_revenue,
@@ -58,7 +58,7 @@ typed as (
         cleaned._loaded_at
     from cleaned
     left join hosts
-        on {{ extract_host('cleaned.domain_text') }} = hosts.host
+        on cleaned.domain_host = hosts.host
 ),
 
 weekly as (

@@ -10,7 +10,7 @@ hosts as (
 
 cleaned as (
     select
-        {{ clean_value('domain') }} as domain_text,
+        {{ extract_host('domain') }} as domain_host,
         {{ clean_value('company_name') }} as company_name,
         {{ clean_value('signal_date') }} as signal_date_text,
         {{ clean_value('activity_type') }} as activity_type_text,
@@ -40,7 +40,7 @@ typed as (
         cleaned._loaded_at
     from cleaned
     left join hosts
-        on {{ extract_host('cleaned.domain_text') }} = hosts.host
+        on cleaned.domain_host = hosts.host
 ),
 
 enumerated as (
