@@ -498,7 +498,8 @@ def _session_processes(session_id: int) -> list[tuple[int, str]]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[3]) == session_id:  # field 6 of /proc/<pid>/stat: the session id
+        # fields[0] is the state (a zombie is dead already), fields[3] the session id
+        if int(fields[3]) == session_id and fields[0] != "Z":
             found.append((int(entry.name), cmdline))
     return found
 
@@ -532,8 +533,10 @@ def killed_then_recovered(built_warehouse: BuiltWarehouse, tmp_path_factory) -> 
     still_running = process.poll() is None
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
-    while _session_processes(process.pid):
+    gone_by = time.monotonic() + 60
+    while _session_processes(process.pid) and time.monotonic() < gone_by:
         time.sleep(0.1)
+    assert not _session_processes(process.pid), "the killed build left processes behind"
     after_kill = {
         "serving": file_digest(deployment.serving),
         "exports": tree_digest(deployment.exports),
