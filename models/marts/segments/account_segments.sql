@@ -222,45 +222,11 @@ trended as (
 
 -- Band = highest lower edge at or below the value (customers only).
 lifetime_value_bands as (
-    select
-        ranked.account_id,
-        ranked.value_band
-    from (
-        select
-            trended.account_id,
-            value_bands.value_band,
-            row_number() over (
-                partition by trended.account_id order by value_bands.min_value_usd desc
-            ) as band_rank
-        from trended
-        inner join value_bands
-            on
-                value_bands.value_measure = 'lifetime_value'
-                and coalesce(trended.lifetime_value, 0) >= value_bands.min_value_usd
-        where trended.is_customer
-    ) as ranked
-    where ranked.band_rank = 1
+    {{ segments_value_band('trended', 'lifetime_value', 'trended.lifetime_value') }}
 ),
 
 acv_bands as (
-    select
-        ranked.account_id,
-        ranked.value_band
-    from (
-        select
-            trended.account_id,
-            value_bands.value_band,
-            row_number() over (
-                partition by trended.account_id order by value_bands.min_value_usd desc
-            ) as band_rank
-        from trended
-        inner join value_bands
-            on
-                value_bands.value_measure = 'acv'
-                and coalesce(trended.average_annual_contract_value, 0) >= value_bands.min_value_usd
-        where trended.is_customer
-    ) as ranked
-    where ranked.band_rank = 1
+    {{ segments_value_band('trended', 'acv', 'trended.average_annual_contract_value') }}
 ),
 
 segmented as (
