@@ -60,4 +60,28 @@ def dbt_build_args(vars_json: str | None = None) -> list[str]:
     pool=WRITER_POOL,
 )
 def abm_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(dbt_build_args(), context=context).stream()
+    invocation = dbt.cli(dbt_build_args(), context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        results = invocation.get_artifact("run_results.json")
+        raise dg.Failure(description=dbt_failure_summary(results))
+
+
+def dbt_failure_summary(run_results: Mapping[str, Any]) -> str:
+    """One line per dbt node that errored or failed: its name and dbt's own message."""
+    lines = []
+    for result in run_results.get("results", []):
+        if result.get("status") not in ("error", "fail", "runtime error"):
+            continue
+        name = result.get("unique_id", "?").split(".", 2)[-1]
+        message = " ".join((result.get("message") or "").split())
+        failures = result.get("failures")
+        detail = f" ({failures} failing rows)" if failures else ""
+        lines.append(f"{name}: {message[:400]}{detail}")
+    if not lines:
+        return "dbt build failed before running any node: see the full log"
+    hint = (
+        "fix the model or the data it names; `dbt build -s <name>` reproduces it, "
+        "`dbt test -s <name> --store-failures` shows a test's rows"
+    )
+    return "\n".join([*lines, hint])

@@ -14,6 +14,7 @@ from orchestration.ingest import CONTRACT_TABLES, FileResult, ingest_table
 ACCEPTED_CHECK = "landed_files_accepted"
 UNCHANGED_CHECK = "loaded_files_unchanged"
 FRESHNESS_CHECK = "feed_is_fresh"
+COPIES_CHECK = "no_file_is_a_copy"
 # Reading a file or attaching DuckDB can fail for passing reasons (NFS, a lock).
 INGEST_RETRY = dg.RetryPolicy(max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL)
 
@@ -112,6 +113,12 @@ def build_ingest_asset(source: str, table: str) -> dg.AssetsDefinition:
                 "changed file is reported, not reloaded: deliver changes as a new file).",
             ),
             dg.AssetCheckSpec(
+                COPIES_CHECK,
+                asset=key,
+                description="No landed file repeats the content of a file already loaded "
+                "under another name (a re-sent copy is not loaded again).",
+            ),
+            dg.AssetCheckSpec(
                 FRESHNESS_CHECK,
                 asset=key,
                 description="A file arrived within ABM_FRESHNESS_DAYS (default 3) days.",
@@ -124,8 +131,12 @@ def build_ingest_asset(source: str, table: str) -> dg.AssetsDefinition:
         files = list(result.files)
         rejected = [f for f in files if f.status == "rejected"]
         changed = [f for f in files if f.status == "changed_after_load"]
+        copies = [f for f in files if f.status == "duplicate_content"]
         for f in rejected + changed:
             context.log.error(f"{f.path}: {f.status}: {f.message}")
+        warned = [f for f in files if f.status == "loaded" and "warning:" in (f.message or "")]
+        for f in copies + warned:
+            context.log.warning(f.message or f.path)
         yield dg.MaterializeResult(
             metadata={
                 "files_seen": len(files),
@@ -146,6 +157,12 @@ def build_ingest_asset(source: str, table: str) -> dg.AssetsDefinition:
             passed=not changed,
             severity=dg.AssetCheckSeverity.WARN,
             metadata={"changed_after_load": _listing(changed)},
+        )
+        yield dg.AssetCheckResult(
+            check_name=COPIES_CHECK,
+            passed=not copies,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"copies": _listing(copies)},
         )
         yield freshness_result(last_delivery(warehouse, source, table), datetime.now(UTC))
 

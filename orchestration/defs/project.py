@@ -6,10 +6,14 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 
+from orchestration import settings
+from orchestration.liveness import writer_pool
 from orchestration.settings import PROJECT_DIR
 
-# Every DuckDB-writing step shares this pool; dagster.yaml limits it to one slot.
-WRITER_POOL = "duckdb_writer"
+# Every step that writes this warehouse shares one pool; dagster.yaml limits every pool
+# to one slot. The pool is per warehouse file, so refreshes of two warehouses from one
+# checkout (one DAGSTER_HOME) do not wait for each other.
+WRITER_POOL = writer_pool(settings.warehouse_path())
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 

@@ -4,8 +4,12 @@ import os
 
 import dagster as dg
 
+from orchestration import settings
+from orchestration.liveness import WAREHOUSE_TAG, warehouse_id
+
 DAILY_REFRESH = "daily_refresh"
-# dagster.yaml limits runs carrying this tag to one at a time; a second one queues.
+# dagster.yaml limits runs carrying one value of this tag (one warehouse) to one at a
+# time; a second refresh of the same warehouse queues.
 REFRESH_TAG = "abm/refresh"
 
 daily_refresh_job = dg.define_asset_job(
@@ -13,7 +17,10 @@ daily_refresh_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     description="Ingest new landed files, build and test every dbt model, then publish "
     "the BI marts if every blocking check passed.",
-    tags={REFRESH_TAG: "daily"},
+    tags={
+        REFRESH_TAG: warehouse_id(settings.warehouse_path()),
+        WAREHOUSE_TAG: str(settings.warehouse_path().resolve()),
+    },
 )
 
 daily_refresh_schedule = dg.ScheduleDefinition(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.ingest import hosts
 from orchestration.ingest.config import max_field_chars
 from orchestration.ingest.config import max_quarantine_share as default_max_share
 from orchestration.ingest.contracts import (
@@ -43,7 +45,8 @@ class FileResult:
     source: str
     table: str
     path: str  # relative to the landing dir, '/'-separated
-    status: str  # loaded | rejected | skipped_already_loaded | changed_after_load
+    # loaded | rejected | skipped_already_loaded | changed_after_load | duplicate_content
+    status: str
     rows_loaded: int
     rows_quarantined: int
     message: str | None
@@ -82,6 +85,10 @@ class TableIngestResult:
     def files_changed_after_load(self) -> int:
         return self._count("changed_after_load")
 
+    @property
+    def files_duplicate_content(self) -> int:
+        return self._count("duplicate_content")
+
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
@@ -109,6 +116,7 @@ def _staging_connection() -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory DuckDB for reading and checking files; it spills to a temp folder."""
     with tempfile.TemporaryDirectory(prefix="abm-ingest-") as spill:
         con = duckdb.connect(config={"temp_directory": spill, "preserve_insertion_order": True})
+        hosts.register(con)
         try:
             yield con
         finally:
@@ -123,11 +131,13 @@ def _blank_to_null(column: str) -> str:
 def _projection(contract: TableContract, file_columns: list[str]) -> tuple[dict[str, str], str]:
     """Contract columns (missing optional ones null) and the `_extra_columns` JSON expression."""
     present = set(file_columns)
-    columns = {
-        name: f"{_blank_to_null(name) if name in present else 'cast(null as varchar)'} "
-        f"as {quote_identifier(name)}"
-        for name in contract.columns
-    }
+
+    def value(name: str) -> str:
+        if name not in present:
+            return "cast(null as varchar)"
+        return hosts.normalized(name, _blank_to_null(name))
+
+    columns = {name: f"{value(name)} as {quote_identifier(name)}" for name in contract.columns}
     extras = [name for name in file_columns if name not in set(contract.columns)]
     if extras:
         pairs = ", ".join(f"'{name}', {_blank_to_null(name)}" for name in extras)
@@ -150,6 +160,13 @@ def _previous_decision(rel: str, checksum: str, logged: list[LoggedFile]) -> tup
             f"{rel} changed after it was loaded at {loaded[0].loaded_at:%Y-%m-%d %H:%M:%S} "
             f"(sha256 {loaded[0].checksum[:12]}… is now {checksum[:12]}…); raw history is "
             "append-only, so it is not reloaded: deliver corrections as a new file"
+        )
+    copies = [e for e in logged if e.status == "loaded" and e.checksum == checksum]
+    if copies:
+        return "duplicate_content", (
+            f"{rel} has the same content (sha256 {checksum[:12]}…) as {copies[0].path}, "
+            f"loaded at {copies[0].loaded_at:%Y-%m-%d %H:%M:%S}: a re-sent copy under a new "
+            "name, so it is not loaded again (remove it, or deliver new rows in a new file)"
         )
     rejected = [
         entry for entry in same_path if entry.status == "rejected" and entry.checksum == checksum
@@ -233,9 +250,10 @@ class _Ingestor:
                 "(expected .csv, .csv.gz, .parquet or .jsonl)",
             )
         try:
-            file_columns = stage_file(self.con, path, _STAGED)
+            staged = stage_file(self.con, path, _STAGED)
         except RejectedFile as error:
             return self.reject(rel, size, checksum, f"{rel} rejected: {error}")
+        file_columns = staged.columns
 
         missing = self.runner.missing_columns(self.contract, file_columns)
         if missing:
@@ -257,7 +275,11 @@ class _Ingestor:
         columns, extra = _projection(self.contract, file_columns)
         total = self.con.execute(f"select count(*) from {_STAGED}").fetchall()[0][0]
         # GX only needs the columns its row expectations read: less memory per chunk.
-        failures = self._validate_rows([columns[n] for n in self.contract.row_columns()], total)
+        failures = RowFailures()
+        for record in staged.bad:
+            kind = re.sub(r"^line \d+: | \(.*\)$", "", record.reason)
+            failures.add_unreadable(record.row_number, record.reason, record.raw, kind)
+        self._validate_rows([columns[n] for n in self.contract.row_columns()], total, failures)
         self._oversized_values(file_columns, failures)
         self._duplicate_records(file_columns, failures)
         bad = len(failures)
@@ -272,11 +294,14 @@ class _Ingestor:
                     f"more than the {self.max_share:.1%} allowed (ABM_MAX_QUARANTINE_SHARE); "
                     f"top reasons: {failures.top_reasons()}"
                     + ("" if failures.complete else " (validation stopped early)")
+                    + "".join(f"; {note}" for note in staged.notes)
                 ),
             )
         message = f"{rel}: loaded {rows(total - bad)}"
         if bad:
             message += f", quarantined {rows(bad)} (top reasons: {failures.top_reasons()})"
+        for note in staged.notes:
+            message += f"; warning: {note}"
         self._write(rel, size, checksum, columns, extra, failures, total, message)
         return self._result(rel, "loaded", total - bad, bad, message)
 
@@ -325,8 +350,7 @@ class _Ingestor:
             reason = f"duplicate of row {first_row} (same {described})"
             failures.add(int(row_number), keys[0], reason, f"duplicate {described}")
 
-    def _validate_rows(self, columns: list[str], total: int) -> RowFailures:
-        failures = RowFailures()
+    def _validate_rows(self, columns: list[str], total: int, failures: RowFailures) -> None:
         suite = self.contract.row_suite()
         limit = self.max_share * total
         for start in range(0, total, self.chunk_rows):
@@ -341,7 +365,6 @@ class _Ingestor:
                 # Already past the threshold: the file will be rejected, stop paying for GX.
                 failures.complete = False
                 break
-        return failures
 
     def _write(
         self,
@@ -356,7 +379,9 @@ class _Ingestor:
     ) -> None:
         con = self.con
         con.register("bad_rows_frame", failures.as_frame())
-        con.execute(f"create table {_BAD} as select _row_number, reason from bad_rows_frame")
+        con.execute(
+            f"create table {_BAD} as select _row_number, reason, raw_record from bad_rows_frame"
+        )
         con.unregister("bad_rows_frame")
         names = ", ".join(quote_identifier(n) for n in self.contract.columns)
         loaded_at = _now()
@@ -374,7 +399,8 @@ class _Ingestor:
                 con.execute(
                     f"insert into {qualified('quarantine')} "
                     "(source, table_name, _source_file, _row_number, reason, record, _loaded_at) "
-                    f"select ?, ?, ?, b._row_number, b.reason, r.record, ? from {_BAD} as b "
+                    f"select ?, ?, ?, b._row_number, b.reason, coalesce(b.raw_record, r.record), ? "
+                    f"from {_BAD} as b "
                     "inner join (select rowid + 1 as _row_number, "
                     f"cast(to_json(f) as varchar) as record from {_STAGED} as f "
                     f"where rowid + 1 in (select _row_number from {_BAD})) as r "
@@ -434,7 +460,10 @@ def ingest_table(
                 status, message = decided
                 results.append(FileResult(source, table, rel, status, 0, 0, message))
                 continue
-            results.append(ingestor.ingest(path, rel, path.stat().st_size, checksum))
+            result = ingestor.ingest(path, rel, path.stat().st_size, checksum)
+            results.append(result)
+            if result.status == "loaded":  # a copy later in this same run is one too
+                logged.append(LoggedFile(rel, checksum, "loaded", _now(), result.message))
     return TableIngestResult(source, table, tuple(results))
 
 

@@ -104,8 +104,18 @@ class RowFailures:
     reasons: dict[int, dict[str, str]] = field(default_factory=dict)
     kinds: Counter[str] = field(default_factory=Counter)
     complete: bool = True
+    # Records the reader could not read: their text as delivered (their row is empty).
+    unreadable: dict[int, str] = field(default_factory=dict)
+
+    def add_unreadable(self, row_number: int, reason: str, raw: str, kind: str) -> None:
+        """A record the reader could not read: its only reason (its empty row fails more)."""
+        self.reasons[row_number] = {"_record": reason}
+        self.unreadable[row_number] = raw
+        self.kinds[kind] += 1
 
     def add(self, row_number: int, column: str, reason: str, kind: str) -> None:
+        if row_number in self.unreadable:
+            return
         per_column = self.reasons.setdefault(row_number, {})
         # One reason per column: a missing value is not also "not a date".
         if column not in per_column:
@@ -121,6 +131,9 @@ class RowFailures:
             {
                 "_row_number": pd.Series([n for n, _ in rows], dtype="int64"),
                 "reason": pd.Series(["; ".join(r.values()) for _, r in rows], dtype="object"),
+                "raw_record": pd.Series(
+                    [self.unreadable.get(n) for n, _ in rows], dtype="object"
+                ),
             }
         )
 

@@ -149,6 +149,8 @@ def published_marts(serving: Path) -> list[str]:
 # --- the bad-input corpus -------------------------------------------------------------
 
 GOOD_ACCOUNTS = "".join(f"BAD{i:04d},Good {i},2026-11-10\n" for i in range(40))
+FIRST_20 = "".join(GOOD_ACCOUNTS.splitlines(keepends=True)[:20])
+LAST_20 = "".join(GOOD_ACCOUNTS.splitlines(keepends=True)[20:])
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,21 @@ class BadInput:
 
 def _text(value: str) -> bytes:
     return value.encode("utf-8")
+
+
+def _jsonl_with_a_cut_line(records: int, cut: int) -> str:
+    lines = [
+        json.dumps({"domain": f"cut{i}.example", "name": f"Cut {i}", "updated_at": "2026-11-10"})
+        for i in range(records)
+    ]
+    lines[cut - 1] = lines[cut - 1][:-12]  # what an interrupted export leaves
+    return "\n".join(lines) + "\n"
+
+
+def _truncated_gzip(text: str) -> bytes:
+    """A gzip cut inside its data: the tail (and the end of the last line) is missing."""
+    whole = gzip.compress(_text(text), mtime=0)
+    return whole[: len(whole) * 9 // 10]
 
 
 CORPUS = [
@@ -242,7 +259,7 @@ CORPUS = [
     BadInput(
         "truncated gzip", "crm", "lead", "c16_truncated.csv.gz",
         gzip.compress(_text("Id,LastModifiedDate\n" + "L1,2026-11-10\n" * 200))[:40], "rejected",
-        "not a valid gzip file",
+        "cut off where the truncated gzip file ends",
     ),
     BadInput(
         "corrupt parquet", "enrichment", "company", "c17_corrupt.parquet", b"PAR1" + bytes(300),
@@ -251,22 +268,22 @@ CORPUS = [
     BadInput(
         "malformed JSON lines", "engagement", "activity", "c18_broken.jsonl",
         b'{"activity_id": "a1", "occurred_at": "2026-11-10"\n', "rejected",
-        "could not be read as JSON lines",
+        "could not be read as JSON lines: no line is a JSON object (line 1: not valid JSON",
     ),
     BadInput(
         "not UTF-8", "crm", "account", "c19_latin1.csv",
-        f"{ACCOUNT_HEADER}\nX19,Soci\u00e9t\u00e9,2026-11-10\n".encode("latin-1"), "rejected",
-        "not UTF-8 text",
+        f"{ACCOUNT_HEADER}\nX19,Soci\u00e9t\u00e9,2026-11-10\n".encode("latin-1"), "loaded",
+        "not UTF-8 (line 2, byte 0xe9): read as Windows-1252; re-save it as 'CSV UTF-8'",
     ),
     BadInput(
         "ragged rows", "crm", "account", "c20_ragged.csv",
         _text(f"{ACCOUNT_HEADER}\nX20,Acme,2026-11-10,surplus\n"), "rejected",
-        "could not be read as CSV",
+        "1 of 1 rows (100.0%) break the contract",
     ),
     BadInput(
         "unterminated quote (a truncated file)", "crm", "account", "c21_cut.csv",
         _text(f'{ACCOUNT_HEADER}\nX21,Acme,2026-11-10\nX22,"Bet'), "rejected",
-        "could not be read as CSV",
+        "a quoted value opened on this line never closes",
     ),
     BadInput(
         "two headers for one column", "crm", "account", "c22_dup_header.csv",
@@ -291,6 +308,38 @@ CORPUS = [
         "required value missing", "intent", "g2_buyer_intent", "c26_no_domain.csv",
         _text("Domain,SignalDate,ActivityType\n,2026-11-09,pricing_page\n"), "rejected",
         "domain is missing",
+    ),
+    BadInput(
+        "one JSON line cut off among many", "enrichment", "company", "c27_one_cut_line.jsonl",
+        _text(_jsonl_with_a_cut_line(60, cut=16)), "quarantined",
+        "line 16: not valid JSON",
+    ),
+    BadInput(
+        "one ragged row among many", "crm", "account", "c28_one_ragged.csv",
+        _text(f"{ACCOUNT_HEADER}\n{GOOD_ACCOUNTS}X28,Acme,2026-11-10,surplus\n"), "quarantined",
+        "line 42: it has 4 fields, the header has 3",
+    ),
+    BadInput(
+        "one unclosed quote among many", "crm", "account", "c29_one_open_quote.csv",
+        _text(f'{ACCOUNT_HEADER}\n{FIRST_20}X29,"Acme,2026-11-10\n{LAST_20}'),
+        "quarantined", "line 22: a quoted value opened on this line never closes",
+    ),
+    BadInput(
+        "a gzip whose tail is missing", "crm", "lead", "c30_tail_missing.csv.gz",
+        _truncated_gzip("Id,LastModifiedDate\n" + "".join(f"L{i},2026-11-10\n" for i in range(99))),
+        "quarantined", "cut off where the truncated gzip file ends",
+    ),
+    BadInput(
+        "neither UTF-8 nor Windows-1252", "crm", "account", "c31_undecodable.csv",
+        _text(f"{ACCOUNT_HEADER}\nX31,") + b"Soci\x81t\xe9,2026-11-10\n", "rejected",
+        "line 2 is not UTF-8 text (byte 0x81: invalid start byte) nor Windows-1252: "
+        "re-save it as 'CSV UTF-8'",
+    ),
+    BadInput(
+        "semicolons with a comma in a value", "crm", "account", "c32_semicolons_comma.csv",
+        _text("Id;Name;LastModifiedDate\nX32;Acme, Inc;2026-11-10\n"), "rejected",
+        "split by semicolons ('Id;Name;LastModifiedDate'): is it delimited by something "
+        "other than a comma?",
     ),
 ]
 
@@ -501,59 +550,108 @@ def _session_processes(session_id: int) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def killed_then_recovered(built_warehouse: BuiltWarehouse, tmp_path_factory) -> Iterator[dict]:
-    deployment = deploy_copy(built_warehouse, tmp_path_factory.mktemp("sigkill") / "deploy")
-    dagster_home = deployment.root / "dagster_home"
-    dagster_home.mkdir()
-    shutil.copy2(PROJECT_DIR / "orchestration" / "dagster.yaml", dagster_home / "dagster.yaml")
-    serving_before = file_digest(deployment.serving)
-    exports_before = tree_digest(deployment.exports)
-    run_id_before = publication_run_id(deployment.serving)
+def _start_refresh(deployment: Deployment, dagster_home: Path, log: Path) -> subprocess.Popen:
     env = {**os.environ, **deployment.env(), "DAGSTER_HOME": str(dagster_home)}
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "orchestration.run"],
         cwd=PROJECT_DIR,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def _wait_for_dbt(process: subprocess.Popen) -> bool:
     deadline = time.monotonic() + 300
-    dbt_seen = False
     while time.monotonic() < deadline and process.poll() is None:
         if any("dbt" in cmd and " build" in cmd for _, cmd in _session_processes(process.pid)):
-            dbt_seen = True
-            break
+            time.sleep(5)  # well inside the build: it runs for a minute and more
+            return process.poll() is None
         time.sleep(0.2)
-    time.sleep(5)  # well inside the build: it runs for a minute and more
-    still_running = process.poll() is None
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
+    return False
+
+
+def _signal_and_wait(process: subprocess.Popen, signum: int) -> int:
+    os.killpg(process.pid, signum)
+    code = process.wait(timeout=180)
     gone_by = time.monotonic() + 60
     while _session_processes(process.pid) and time.monotonic() < gone_by:
         time.sleep(0.1)
-    assert not _session_processes(process.pid), "the killed build left processes behind"
+    assert not _session_processes(process.pid), "the stopped run left processes behind"
+    return code
+
+
+def _claimed_slots(dagster_home: Path) -> list:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(dagster_home))
+        with dg.DagsterInstance.get() as instance:
+            storage = instance.event_log_storage
+            return [
+                slot
+                for pool in storage.get_concurrency_keys()
+                for slot in storage.get_concurrency_info(pool).claimed_slots
+            ]
+
+
+def _run_statuses(dagster_home: Path) -> dict[str, str]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(dagster_home))
+        with dg.DagsterInstance.get() as instance:
+            return {run.run_id: run.status.value for run in instance.get_runs()}
+
+
+@pytest.fixture(scope="module")
+def killed_then_recovered(built_warehouse: BuiltWarehouse, tmp_path_factory) -> Iterator[dict]:
+    """One checkout, one persistent DAGSTER_HOME, as `make run` uses them: a run SIGKILLed
+    during dbt, a run SIGTERMed during dbt, then two refreshes of two warehouses started
+    20 s apart while a BI reader holds the first one's old serving file."""
+    root = tmp_path_factory.mktemp("sigkill")
+    deployment = deploy_copy(built_warehouse, root / "deploy")
+    other = deploy_copy(built_warehouse, root / "other")
+    dagster_home = root / "dagster_home"
+    dagster_home.mkdir()
+    shutil.copy2(PROJECT_DIR / "orchestration" / "dagster.yaml", dagster_home / "dagster.yaml")
+    before = {
+        "serving": file_digest(deployment.serving),
+        "exports": tree_digest(deployment.exports),
+        "run_id": publication_run_id(deployment.serving),
+    }
+    killed = _start_refresh(deployment, dagster_home, root / "killed.log")
+    killed_mid_run = _wait_for_dbt(killed)
+    _signal_and_wait(killed, signal.SIGKILL)
     after_kill = {
         "serving": file_digest(deployment.serving),
         "exports": tree_digest(deployment.exports),
         "run_id": publication_run_id(deployment.serving),
     }
+    slots_after_kill = _claimed_slots(dagster_home)
+    terminated = _start_refresh(deployment, dagster_home, root / "terminated.log")
+    terminated_mid_run = _wait_for_dbt(terminated)
+    terminated_code = _signal_and_wait(terminated, signal.SIGTERM)
     # A BI user keeps the last publication open while the recovery run rebuilds and publishes.
     reader = duckdb.connect(str(deployment.serving), read_only=True)
     try:
-        recovered, _ = run_refresh(deployment)
+        recovery = _start_refresh(deployment, dagster_home, root / "recovery.log")
+        time.sleep(20)
+        second = _start_refresh(other, dagster_home, root / "other.log")
+        codes = {"recovery": recovery.wait(timeout=1200), "other": second.wait(timeout=1200)}
         reader_run_id = reader.execute("select run_id from marts._publication").fetchone()[0]
         reader_rows = reader.execute("select count(*) from marts.account_tiers").fetchone()[0]
     finally:
         reader.close()
     yield {
         "deployment": deployment,
-        "dbt_seen": dbt_seen,
-        "killed_mid_run": still_running,
-        "before": {"serving": serving_before, "exports": exports_before, "run_id": run_id_before},
+        "other": other,
+        "dagster_home": dagster_home,
+        "logs": {p.stem: p.read_text() for p in root.glob("*.log")},
+        "killed_mid_run": killed_mid_run,
+        "terminated_mid_run": terminated_mid_run,
+        "terminated_code": terminated_code,
+        "slots_after_kill": slots_after_kill,
+        "before": before,
         "after_kill": after_kill,
-        "recovered": recovered,
+        "codes": codes,
         "reader_run_id": reader_run_id,
         "reader_rows": reader_rows,
     }
@@ -561,15 +659,45 @@ def killed_then_recovered(built_warehouse: BuiltWarehouse, tmp_path_factory) -> 
 
 def test_sigkill_mid_build_leaves_the_publication_intact(killed_then_recovered) -> None:
     state = killed_then_recovered
-    assert state["dbt_seen"] and state["killed_mid_run"]
+    assert state["killed_mid_run"]
     assert state["after_kill"] == state["before"]
+    # The dead run still holds its slot: this is what used to hang every later refresh.
+    assert [slot.step_key for slot in state["slots_after_kill"]] == ["abm_dbt_models"]
+
+
+def test_the_next_run_frees_a_killed_runs_slot(killed_then_recovered) -> None:
+    state = killed_then_recovered
+    dead_run = state["slots_after_kill"][0].run_id
+    assert f"marked dead run {dead_run} failed" in state["logs"]["terminated"]
+    assert _run_statuses(state["dagster_home"])[dead_run] == "FAILURE"
+
+
+def test_sigterm_stops_a_run_cleanly(killed_then_recovered) -> None:
+    state = killed_then_recovered
+    assert state["terminated_mid_run"]
+    assert state["terminated_code"] == 1
+    log = state["logs"]["terminated"]
+    assert "stopped by SIGTERM or Ctrl-C before it finished" in log
+    assert "result: FAILED - nothing was published" in log
 
 
 def test_the_run_after_a_kill_completes_and_publishes(killed_then_recovered) -> None:
     state = killed_then_recovered
-    recovered = state["recovered"]
-    assert recovered.success, failed_checks(recovered)
-    assert publication_run_id(state["deployment"].serving) == recovered.run_id
+    assert state["codes"]["recovery"] == 0, state["logs"]["recovery"][-3000:]
+    assert "result: PUBLISHED" in state["logs"]["recovery"]
+    assert publication_run_id(state["deployment"].serving) != state["before"]["run_id"]
+    assert _claimed_slots(state["dagster_home"]) == []
+
+
+def test_two_refreshes_of_two_warehouses_from_one_checkout_both_finish(
+    killed_then_recovered,
+) -> None:
+    state = killed_then_recovered
+    assert state["codes"]["other"] == 0, state["logs"]["other"][-3000:]
+    statuses = _run_statuses(state["dagster_home"])
+    # Only the killed and the terminated run failed: no live run was marked failed.
+    assert sorted(statuses.values()) == ["FAILURE", "FAILURE", "SUCCESS", "SUCCESS"]
+    assert "marked dead run" not in state["logs"]["other"]
 
 
 def test_a_reader_holding_the_serving_file_keeps_the_whole_old_publication(
@@ -590,10 +718,10 @@ def test_two_runs_on_the_same_inputs_publish_identical_marts(
     assert marts == published_marts(serving)
     assert "account_tiers" in marts
     assert differing_tables(built_warehouse.serving_path, serving, "marts", marts) == {}
-    exports = killed_then_recovered["deployment"].exports
+    # Byte for byte: a checksum of the exports proves that nothing changed.
+    first = killed_then_recovered["deployment"].exports
+    second = killed_then_recovered["other"].exports
     for mart in marts:
-        before = duckdb.sql(
-            f"select * from '{built_warehouse.exports_dir / mart / 'data.parquet'}' "
-            f"except all select * from '{exports / mart / 'data.parquet'}'"
-        ).fetchall()
-        assert before == [], mart
+        assert file_digest(first / mart / "data.parquet") == file_digest(
+            second / mart / "data.parquet"
+        ), mart

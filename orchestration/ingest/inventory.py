@@ -1,0 +1,71 @@
+"""What has landed: files no contract table claims, and whether anything landed at all."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.ingest.contracts import CONTRACT_TABLES
+
+
+@dataclass(frozen=True)
+class UnclaimedFile:
+    path: str  # relative to the landing dir, '/'-separated
+    suggestion: str | None  # the nearest contract folder, e.g. 'crm/account'
+
+    @property
+    def message(self) -> str:
+        hint = f" (did you mean {self.suggestion}/?)" if self.suggestion else ""
+        known = "a <source>/<table>/ folder of the contract"
+        return f"{self.path} is not in {known}, so nothing loads it{hint}"
+
+
+def _visible_files(landing_dir: Path) -> list[Path]:
+    if not landing_dir.is_dir():
+        return []
+    return sorted(
+        path
+        for path in landing_dir.rglob("*")
+        if path.is_file()
+        and not any(part.startswith((".", "_")) for part in path.relative_to(landing_dir).parts)
+    )
+
+
+def _nearest_folder(parts: tuple[str, ...]) -> str | None:
+    known = [f"{source}/{table}" for source, table in CONTRACT_TABLES]
+    candidates = []
+    if len(parts) >= 3:
+        candidates.append("/".join(parts[:2]))
+    candidates.append(parts[0])
+    for candidate in candidates:
+        found = difflib.get_close_matches(candidate.lower(), known, n=1, cutoff=0.6)
+        if found:
+            return found[0]
+    # A known table under an unknown source (hubspot/companies -> enrichment/company?)
+    if len(parts) >= 3:
+        tables = {table: f"{source}/{table}" for source, table in CONTRACT_TABLES}
+        found = difflib.get_close_matches(parts[1].lower(), list(tables), n=1, cutoff=0.6)
+        if found:
+            return tables[found[0]]
+    return None
+
+
+def unclaimed_files(landing_dir: Path) -> list[UnclaimedFile]:
+    """Landed files outside every <source>/<table>/ folder of the contract."""
+    claimed = {(source, table) for source, table in CONTRACT_TABLES}
+    found = []
+    for path in _visible_files(landing_dir):
+        parts = path.relative_to(landing_dir).parts
+        if len(parts) >= 3 and (parts[0], parts[1]) in claimed:
+            continue
+        found.append(UnclaimedFile("/".join(parts), _nearest_folder(parts)))
+    return found
+
+
+def has_landed_files(landing_dir: Path) -> bool:
+    claimed = {(source, table) for source, table in CONTRACT_TABLES}
+    return any(
+        len(parts) >= 3 and (parts[0], parts[1]) in claimed
+        for parts in (p.relative_to(landing_dir).parts for p in _visible_files(landing_dir))
+    )
