@@ -432,35 +432,28 @@ def test_no_landing_folder_at_all(tmp_path, warehouse) -> None:
         ("blank.csv", b"\xef\xbb\xbf\r\n", "it is empty (no header row)"),
         ("garbage.csv", bytes(range(256)) * 8, "it holds binary data (NUL bytes), not UTF-8 text"),
         (
-            "latin1.csv",
-            "Id,Name,LastModifiedDate\n1,Soci\u00e9t\u00e9,2024-01-01\n".encode("latin-1"),
-            "it is not UTF-8 text (invalid continuation byte)",
-        ),
-        (
-            "latin1_late.csv",
-            (
-                f"{ACCOUNT_HEADER}\n" + "1,Acme,2024-01-01\n" * 20_000 + "2,Soci\u00e9t\u00e9,x\n"
-            ).encode("latin-1"),
-            "it could not be read as CSV: ",
+            "undecodable.csv",
+            f"{ACCOUNT_HEADER}\n1,".encode() + b"Soci\x81t\xe9,2024-01-01\n",
+            "line 2 is not UTF-8 text (byte 0x81: invalid start byte) nor Windows-1252",
         ),
         (
             "truncated.csv",
             f'{ACCOUNT_HEADER}\n1,Acme,2024-01-01\n2,"Beta'.encode(),
-            "it could not be read as CSV",
+            "top reasons: a quoted value opened on this line never closes",
         ),
         (
             "ragged.csv",
             f"{ACCOUNT_HEADER}\n1,Acme,2024-01-01,extra\n".encode(),
-            "it could not be read as CSV",
+            "top reasons: it has 4 fields, the header has 3",
         ),
         (
             "truncated.csv.gz",
             gzip.compress(f"{ACCOUNT_HEADER}\n1,Acme,2024-01-01\n".encode() * 50)[:60],
-            "it is not a valid gzip file",
+            "truncated gzip file",
         ),
         ("corrupt.parquet", b"PAR1" + bytes(500), "it could not be read as Parquet"),
         ("broken.jsonl", b'{"id": "1", "name": "Acme"\n', "it could not be read as JSON lines"),
-        ("list.jsonl", b'["1", "Acme"]\n', "record 1 is not a JSON object"),
+        ("list.jsonl", b'["1", "Acme"]\n', "line 1: a JSON list, not an object"),
         ("accounts.xlsx", b"PK\x03\x04", "unsupported file type"),
     ],
 )
