@@ -8,6 +8,7 @@ over whole-history tables are dbt tests instead.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,7 +78,15 @@ def validate_frame(
 
 
 def project_vars(project_dir: Path = PROJECT_DIR) -> dict:
-    return yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]
+    """The vars of the run being checked: dbt_project.yml, then ABM_DBT_VARS on top, as
+    dbt itself got them (`dbt build --vars`): a check never judges by other rules."""
+    from orchestration.defs.dbt_assets import dbt_build_args
+
+    dbt_vars = yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]
+    args = dbt_build_args()
+    if "--vars" in args:
+        dbt_vars = {**dbt_vars, **json.loads(args[args.index("--vars") + 1])}
+    return dbt_vars
 
 
 def tier_sizes(tiers: pd.DataFrame) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from tests.integration.test_guarded_refresh import (
     run_refresh,
 )
 
+RAISED_CAPACITIES = '{"tiers_capacity": {"tier_1": 40, "tier_2": 150, "tier_3": 600}}'
 IDN_DOMAIN = "münchen-prüfwerk.de"
 IDN_PUNYCODE = idna.encode(IDN_DOMAIN).decode()
 
@@ -52,7 +53,8 @@ def partly_bad(built_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPat
         (landing / folder / "misplaced.csv").write_text("Id,Name,LastModifiedDate\n")
     original = sorted((landing / "crm/user").iterdir())[0]
     shutil.copy2(original, landing / "crm/user" / f"resent_{original.name}")
-    result, _ = run_refresh(deployment)
+    # Capacities raised for this run only, as the README shows: every check reads them.
+    result, _ = run_refresh(deployment, {"ABM_DBT_VARS": RAISED_CAPACITIES})
     return deployment, result, original
 
 
@@ -68,6 +70,24 @@ def test_a_partly_bad_refresh_publishes(partly_bad) -> None:
     deployment, result, _ = partly_bad
     assert result.success, failed_checks(result)
     assert publication_run_id(deployment.serving) == result.run_id
+
+
+def test_capacities_raised_through_abm_dbt_vars_publish_larger_tiers(
+    partly_bad, built_warehouse: BuiltWarehouse
+) -> None:
+    deployment, result, _ = partly_bad
+    capacity = [e for e in result.get_asset_check_evaluations() if "capacity" in e.check_name]
+    assert capacity and all(e.passed for e in capacity)
+
+    def targeted(serving) -> int:
+        with duckdb.connect(str(serving), read_only=True) as con:
+            return con.execute(
+                "select count(*) from marts.account_tiers "
+                "where tier in ('tier_1', 'tier_2', 'tier_3') "
+                "and as_of_date = (select max(as_of_date) from marts.account_tiers)"
+            ).fetchone()[0]
+
+    assert targeted(deployment.serving) > targeted(built_warehouse.serving_path)
 
 
 def test_one_cut_json_line_is_one_quarantined_row(partly_bad) -> None:
