@@ -21,14 +21,15 @@ class UnclaimedFile:
         return f"{self.path} is not in {known}, so nothing loads it{hint}"
 
 
-def _visible_files(landing_dir: Path) -> list[Path]:
-    if not landing_dir.is_dir():
+def visible_files(folder: Path) -> list[Path]:
+    """Files under a folder, except hidden ones and markers (`_SUCCESS`), sorted."""
+    if not folder.is_dir():
         return []
     return sorted(
         path
-        for path in landing_dir.rglob("*")
+        for path in folder.rglob("*")
         if path.is_file()
-        and not any(part.startswith((".", "_")) for part in path.relative_to(landing_dir).parts)
+        and not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
     )
 
 
@@ -55,7 +56,7 @@ def unclaimed_files(landing_dir: Path) -> list[UnclaimedFile]:
     """Landed files outside every <source>/<table>/ folder of the contract."""
     claimed = {(source, table) for source, table in CONTRACT_TABLES}
     found = []
-    for path in _visible_files(landing_dir):
+    for path in visible_files(landing_dir):
         parts = path.relative_to(landing_dir).parts
         if len(parts) >= 3 and (parts[0], parts[1]) in claimed:
             continue
@@ -67,5 +68,5 @@ def has_landed_files(landing_dir: Path) -> bool:
     claimed = {(source, table) for source, table in CONTRACT_TABLES}
     return any(
         len(parts) >= 3 and (parts[0], parts[1]) in claimed
-        for parts in (p.relative_to(landing_dir).parts for p in _visible_files(landing_dir))
+        for parts in (p.relative_to(landing_dir).parts for p in visible_files(landing_dir))
     )

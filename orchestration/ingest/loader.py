@@ -23,6 +23,7 @@ from orchestration.ingest.contracts import (
     contract_for,
     contracts,
 )
+from orchestration.ingest.inventory import visible_files
 from orchestration.ingest.readers import RejectedFile, file_format, quote_identifier, stage_file
 from orchestration.ingest.validation import RowFailures, SuiteRunner, collect_row_failures, rows
 from orchestration.ingest.warehouse import (
@@ -100,15 +101,7 @@ def sha256_of(path: Path) -> str:
 
 def landed_files(landing_dir: Path, source: str, table: str) -> list[Path]:
     """Files under <landing>/<source>/<table>/, except hidden and marker files (`_SUCCESS`)."""
-    folder = landing_dir / source / table
-    if not folder.is_dir():
-        return []
-    return sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file()
-        and not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
-    )
+    return visible_files(landing_dir / source / table)
 
 
 @contextmanager
