@@ -37,9 +37,9 @@ def dbt_bin() -> str:
     return str(Path(sys.executable).parent / "dbt")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def dbt_manifest() -> None:
-    """dagster-dbt loads the manifest when the definitions are imported: parse first."""
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """dagster-dbt loads the manifest when the definitions are imported, and test
+    modules import them at collection: parse before anything is collected."""
     subprocess.run(
         [dbt_bin(), "parse", "--quiet"],
         cwd=PROJECT_DIR,
