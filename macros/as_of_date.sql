@@ -1,6 +1,6 @@
 {#- The scoring date as a SQL date expression: the var as_of_date (YYYY-MM-DD,
     env ABM_AS_OF) when set, otherwise the latest event date in the data as
-    computed by the model stg_reference__as_of (never the wall clock). -#}
+    computed by the model int_as_of_date (never the wall clock). -#}
 {% macro as_of_date() -%}
     {%- set value = var('as_of_date', '') | string | trim -%}
     {%- if value -%}
@@ -9,6 +9,6 @@
         {%- endif -%}
         cast('{{ value }}' as date)
     {%- else -%}
-        (select as_of.as_of_date from {{ ref('stg_reference__as_of') }} as as_of)
+        (select as_of.as_of_date from {{ ref('int_as_of_date') }} as as_of)
     {%- endif -%}
 {%- endmacro %}

@@ -10,7 +10,7 @@ cutoffs as (
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts') }}
 ),
 
 enrichment_matches as (

@@ -15,7 +15,7 @@ crm_map as (
 -- The data's own today (latest event date), not the as-of date: a backtest as of
 -- an earlier date must still see later closes as ordinary open deals.
 reference_date as (
-    select as_of.latest_event_date from {{ ref('stg_reference__as_of') }} as as_of
+    select as_of.latest_event_date from {{ ref('int_as_of_date') }} as as_of
 ),
 
 checked as (

@@ -29,11 +29,11 @@ as_of as (
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts') }}
 ),
 
 fit_scores as (
-    select * from {{ ref('account_fit_scores') }}
+    select * from {{ ref('int_account_fit_scores') }}
 ),
 
 activities as (

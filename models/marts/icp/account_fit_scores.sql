@@ -1,12 +1,9 @@
-{#- One row per universe account per as-of date: the ICP fit score learned at
-    the as-of date (see int_icp_account_scores). Net-new accounts and accounts
-    without history are scored by the same weights (look-alikes); evidence_level
-    and data_completeness say how much the score rests on. -#}
+{#- The published form of int_account_fit_scores (where the logic and its unit tests
+    live), same grain and columns. -#}
 with
 
-scores as (
-    select * from {{ ref('int_icp_account_scores') }}
-    where cutoff_name = 'scoring'
+account_fit_scores as (
+    select * from {{ ref('int_account_fit_scores') }}
 ),
 
 final as (
@@ -28,8 +25,8 @@ final as (
         supported_share,
         known_attributes,
         scored_attribute_count,
-        cast('{{ var("icp_scoring_mode") }}' as {{ dbt.type_string() }}) as scoring_mode
-    from scores
+        scoring_mode
+    from account_fit_scores
 )
 
 select * from final

@@ -28,7 +28,7 @@ as_of as (
 
 tier_history as (
     select account_tiers.*
-    from {{ ref('account_tiers') }} as account_tiers
+    from {{ ref('int_account_tiers') }} as account_tiers
     cross join as_of
     where account_tiers.as_of_date <= as_of.as_of_date
 ),
@@ -44,7 +44,7 @@ contacts as (
 ),
 
 snapshots as (
-    select * from {{ ref('fct_account_snapshots') }}
+    select * from {{ ref('int_account_snapshots') }}
 ),
 
 journey as (

@@ -12,19 +12,19 @@
 with
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts') }}
 ),
 
 tiers as (
-    select * from {{ ref('account_tiers') }}
+    select * from {{ ref('int_account_tiers') }}
 ),
 
 fit_scores as (
-    select * from {{ ref('account_fit_scores') }}
+    select * from {{ ref('int_account_fit_scores') }}
 ),
 
 engagement_scores as (
-    select * from {{ ref('account_engagement_scores') }}
+    select * from {{ ref('int_account_engagement_scores') }}
 ),
 
 current_tiers as (

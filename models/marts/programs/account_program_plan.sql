@@ -20,7 +20,7 @@ as_of as (
 
 tiers as (
     select account_tiers.*
-    from {{ ref('account_tiers') }} as account_tiers
+    from {{ ref('int_account_tiers') }} as account_tiers
     inner join as_of
         on account_tiers.as_of_date = as_of.as_of_date
 ),
@@ -30,7 +30,7 @@ cluster_members as (
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts') }}
 ),
 
 program_menu as (

@@ -15,33 +15,33 @@ as_of as (
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts') }}
 ),
 
 tiers as (
     select account_tiers.*
-    from {{ ref('account_tiers') }} as account_tiers
+    from {{ ref('int_account_tiers') }} as account_tiers
     inner join as_of
         on account_tiers.as_of_date = as_of.as_of_date
 ),
 
 intent_scores as (
     select account_intent_scores.*
-    from {{ ref('account_intent_scores') }} as account_intent_scores
+    from {{ ref('int_account_intent_scores') }} as account_intent_scores
     inner join as_of
         on account_intent_scores.as_of_date = as_of.as_of_date
 ),
 
 engagement_scores as (
     select account_engagement_scores.*
-    from {{ ref('account_engagement_scores') }} as account_engagement_scores
+    from {{ ref('int_account_engagement_scores') }} as account_engagement_scores
     inner join as_of
         on account_engagement_scores.as_of_date = as_of.as_of_date
 ),
 
 snapshots as (
     select fct_account_snapshots.*
-    from {{ ref('fct_account_snapshots') }} as fct_account_snapshots
+    from {{ ref('int_account_snapshots') }} as fct_account_snapshots
     inner join as_of
         on fct_account_snapshots.as_of_date = as_of.as_of_date
 ),

@@ -5,7 +5,7 @@
     measured beside the whole: the part that fits the ICP (fit grade in var
     tam_icp_fit_grades and not excluded), the part already in the CRM, and the
     part that fits but is not in the CRM yet (the white space). Revenue potential
-    = each account's expected ACV for its size band (acv_potential_by_size_band,
+    = each account's expected ACV for its size band (int_acv_potential_by_size_band,
     as account_tiers carries it; 0 until a won deal prices the bands), summed. -#}
 {#- An empty var list renders in (''), which matches nothing. -#}
 {%- set icp_grades = "'" ~ var('tam_icp_fit_grades') | join("', '") ~ "'" -%}
@@ -28,11 +28,11 @@ as_of as (
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts') }}
 ),
 
 tiers as (
-    select * from {{ ref('account_tiers') }}
+    select * from {{ ref('int_account_tiers') }}
 ),
 
 current_tiers as (

@@ -5,7 +5,7 @@
 with
 
 tiers as (
-    select * from {{ ref('account_tiers') }}
+    select * from {{ ref('int_account_tiers') }}
 ),
 
 tier_ranks as (

@@ -12,11 +12,11 @@ as_of as (
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts') }}
 ),
 
 snapshots as (
-    select * from {{ ref('fct_account_snapshots') }}
+    select * from {{ ref('int_account_snapshots') }}
 ),
 
 size_bands as (

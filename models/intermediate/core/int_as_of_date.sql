@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {%- set as_of_var = var('as_of_date', '') | string | trim -%}
 
 with
