@@ -10,6 +10,7 @@
         on_schema_change='append_new_columns',
     )
 }}
+-- depends_on: {{ ref('int_as_of_date') }}
 with
 
 account_intent_scores as (
