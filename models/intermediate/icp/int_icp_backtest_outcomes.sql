@@ -1,7 +1,8 @@
 {#- One row per account with a closed opportunity of an outcome type between the
     backtest cutoff (var icp_backtest_days before the as-of date) and the as-of
     date: its fit as learned and scored at the cutoff, and whether it won
-    (any such deal won). The rows behind icp_backtest. -#}
+    (any such deal won). The rows behind the marts icp_backtest and
+    icp_backtest_outcomes. -#}
 with
 
 scores as (
