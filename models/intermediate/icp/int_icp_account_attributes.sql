@@ -1,12 +1,12 @@
 {#- One row per cutoff, account, ICP attribute and bucket the account falls in
     at the cutoff date (long form; an unknown value gives no row), for the
     accounts of int_icp_scoped_accounts.
-    Point in time: company age is counted at the cutoff; a technology counts from
-    its first_seen_date until var icp_technology_stale_days after its
-    last_seen_date. Residual: industry, size, revenue, country, segment and
-    funding stage are the current values (staging keeps only the latest version
-    of a record). Technologies: one row per technology in the catalog for every
-    account with technology data - `uses <tech>` or `does not use <tech>`. -#}
+    Point in time: company age is counted at the cutoff; technologies come from
+    int_icp_account_technologies (in use at the cutoff). Residual: industry,
+    size, revenue, country, segment and funding stage are the current values
+    (staging keeps only the latest version of a record). Technologies: one row
+    per technology in the catalog for every account with technology data -
+    `uses <tech>` or `does not use <tech>` - and one per category in use. -#}
 with
 
 scoped_accounts as (
@@ -14,7 +14,7 @@ scoped_accounts as (
 ),
 
 technologies as (
-    select * from {{ ref('stg_enrichment__technologies') }}
+    select * from {{ ref('int_icp_account_technologies') }}
 ),
 
 employee_bands as (
@@ -127,74 +127,28 @@ single_valued as (
     where latest_funding_stage is not null
 ),
 
-technology_catalog as (
-    select
-        tech_name,
-        max(tech_category) as tech_category
-    from technologies
-    group by tech_name
-),
-
--- An account has technology data when its enrichment record lists any
--- technology, whenever seen: its absence of a tool then means something.
-technology_known as (
-    select distinct
-        scoped_accounts.cutoff_name,
-        scoped_accounts.cutoff_date,
-        scoped_accounts.account_id,
-        scoped_accounts.enrichment_domain
-    from scoped_accounts
-    inner join technologies
-        on scoped_accounts.enrichment_domain = technologies.domain
-),
-
-technology_used as (
-    select distinct
-        technology_known.cutoff_name,
-        technology_known.account_id,
-        technologies.tech_name
-    from technology_known
-    inner join technologies
-        on technology_known.enrichment_domain = technologies.domain
-    where
-        (technologies.first_seen_date is null or technologies.first_seen_date <= technology_known.cutoff_date)
-        and (
-            technologies.last_seen_date is null
-            or cast(
-                {{ dbt.dateadd('day', var('icp_technology_stale_days'), 'technologies.last_seen_date') }}
-                as date
-            ) >= technology_known.cutoff_date
-        )
-),
-
 technology_rows as (
     select
-        technology_known.cutoff_name,
-        technology_known.account_id,
+        cutoff_name,
+        account_id,
         'technology' as attribute_name,
         {{ dbt.concat([
-            "case when technology_used.tech_name is null then 'does not use ' else 'uses ' end",
-            "technology_catalog.tech_name",
+            "case when is_used then 'uses ' else 'does not use ' end",
+            "tech_name",
         ]) }} as bucket
-    from technology_known
-    cross join technology_catalog
-    left join technology_used
-        on
-            technology_known.cutoff_name = technology_used.cutoff_name
-            and technology_known.account_id = technology_used.account_id
-            and technology_catalog.tech_name = technology_used.tech_name
-),
+    from technologies
 
-technology_category_rows as (
+    union all
+
     select distinct
-        technology_used.cutoff_name,
-        technology_used.account_id,
+        cutoff_name,
+        account_id,
         'technology_category' as attribute_name,
-        technology_catalog.tech_category as bucket
-    from technology_used
-    inner join technology_catalog
-        on technology_used.tech_name = technology_catalog.tech_name
-    where technology_catalog.tech_category is not null
+        tech_category as bucket
+    from technologies
+    where
+        is_used
+        and tech_category is not null
 ),
 
 all_rows as (
@@ -213,15 +167,6 @@ all_rows as (
         attribute_name,
         bucket
     from technology_rows
-
-    union all
-
-    select
-        cutoff_name,
-        account_id,
-        attribute_name,
-        bucket
-    from technology_category_rows
 ),
 
 final as (

@@ -10,7 +10,7 @@
 with
 
 outcomes as (
-    select * from {{ ref('icp_backtest_outcomes') }}
+    select * from {{ ref('int_icp_backtest_outcomes') }}
 ),
 
 cutoffs as (

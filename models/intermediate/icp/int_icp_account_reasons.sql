@@ -1,0 +1,116 @@
+{#- One row per cutoff and scoped account: the fit in plain words. fit_reasons
+    reads, in this order: `Excluded: <reasons>.` (int_icp_account_exclusions),
+    `Strengths: ...` (the var icp_reasons_positive largest positive
+    contributions), `Concerns: ...` (the var icp_reasons_negative most negative),
+    `Missing data: ...` (scored attributes not known) and, when no scored
+    attribute is known, that the score is the base rate. A contribution speaks
+    when its weight is at least var icp_reasons_min_abs_weight either way: the
+    reason of the criteria that shaped it, else `<value>: wins <lift>x as
+    often`. -#}
+with
+
+evidence as (
+    select * from {{ ref('int_icp_account_evidence') }}
+),
+
+contributions as (
+    select * from {{ ref('int_icp_account_contributions') }}
+),
+
+exclusions as (
+    select * from {{ ref('int_icp_account_exclusions') }}
+),
+
+reason_candidates as (
+    select
+        cutoff_name,
+        account_id,
+        weight,
+        case
+            when is_rule_applied then rule_reason
+            else {{ dbt.concat([
+                'value_text',
+                "': wins '",
+                'cast(' ~ icp_round('lift', 1) ~ ' as ' ~ dbt.type_string() ~ ')',
+                "'x as often'",
+            ]) }}
+        end as reason_text,
+        row_number() over (
+            partition by cutoff_name, account_id
+            order by weight desc, attribute_name asc, bucket asc
+        ) as positive_rank,
+        row_number() over (
+            partition by cutoff_name, account_id
+            order by weight asc, attribute_name asc, bucket asc
+        ) as negative_rank
+    from contributions
+    where
+        abs(weight) >= {{ var('icp_reasons_min_abs_weight') }}
+        and (is_rule_applied or lift is not null)
+),
+
+positive_reasons as (
+    select
+        cutoff_name,
+        account_id,
+        {{ dbt.listagg('reason_text', "'; '", 'order by positive_rank') }} as reasons
+    from reason_candidates
+    where weight > 0 and positive_rank <= {{ var('icp_reasons_positive') }}
+    group by
+        cutoff_name,
+        account_id
+),
+
+negative_reasons as (
+    select
+        cutoff_name,
+        account_id,
+        {{ dbt.listagg('reason_text', "'; '", 'order by negative_rank') }} as reasons
+    from reason_candidates
+    where weight < 0 and negative_rank <= {{ var('icp_reasons_negative') }}
+    group by
+        cutoff_name,
+        account_id
+),
+
+phrases as (
+    select
+        evidence.cutoff_name,
+        evidence.account_id,
+        evidence.known_attributes,
+        evidence.missing_labels,
+        exclusions.exclusion_reason,
+        positive_reasons.reasons as positive_reasons,
+        negative_reasons.reasons as negative_reasons
+    from evidence
+    left join exclusions
+        on
+            evidence.cutoff_name = exclusions.cutoff_name
+            and evidence.account_id = exclusions.account_id
+    left join positive_reasons
+        on
+            evidence.cutoff_name = positive_reasons.cutoff_name
+            and evidence.account_id = positive_reasons.account_id
+    left join negative_reasons
+        on
+            evidence.cutoff_name = negative_reasons.cutoff_name
+            and evidence.account_id = negative_reasons.account_id
+),
+
+final as (
+    select
+        cutoff_name,
+        account_id,
+        positive_reasons,
+        negative_reasons,
+        trim({{ dbt.concat([
+            "coalesce(" ~ dbt.concat(["'Excluded: '", 'exclusion_reason', "'. '"]) ~ ", '')",
+            "coalesce(" ~ dbt.concat(["'Strengths: '", 'positive_reasons', "'. '"]) ~ ", '')",
+            "coalesce(" ~ dbt.concat(["'Concerns: '", 'negative_reasons', "'. '"]) ~ ", '')",
+            "coalesce(" ~ dbt.concat(["'Missing data: '", 'missing_labels', "'. '"]) ~ ", '')",
+            "case when known_attributes = 0 then 'No attribute known: the score is the base rate.' else '' end",
+        ]) }}) as fit_reasons
+    from phrases
+)
+
+select * from final
