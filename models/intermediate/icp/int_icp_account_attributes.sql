@@ -14,7 +14,7 @@ scoped_accounts as (
 ),
 
 technologies as (
-    select * from {{ ref('stg_enrichment__technologies') }}
+    select * from {{ ref('int_technologies_combined') }}
 ),
 
 employee_bands as (
