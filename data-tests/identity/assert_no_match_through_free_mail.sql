@@ -3,7 +3,7 @@
 with
 
 hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
+    select * from {{ ref('int_free_mail_domains') }}
 ),
 
 free_mail_domains as (

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
+from publicsuffixlist import PublicSuffixList
 
 MY_NODES = ("net_new_accounts", "tam_summary", "assert_tam_", "assert_net_new_")
 MEASURES = (
@@ -103,22 +104,23 @@ def test_intent_and_visit_subdomains_are_the_crm_account(
     built_warehouse, accounts, live_crm_domains
 ):
     """www./blog. Bombora domains, G2 domains and vpn./eu. visit domains of CRM companies."""
-    hosts = query(
+    raw_hosts = query(
         built_warehouse.warehouse_path,
         """
-        with raw_hosts as (
-            select lower(trim(domain)) as host from raw.intent__bombora_surge
-            union
-            select lower(trim(domain)) as host from raw.intent__g2_buyer_intent
-            union
-            select lower(trim(ip_domain)) as host from raw.engagement__activity
-        )
-        select raw_hosts.host, hosts.registrable_domain
-        from raw_hosts
-        inner join staging.stg_reference__hosts as hosts on raw_hosts.host = hosts.host
-        where raw_hosts.host != hosts.registrable_domain
+        select lower(trim(domain)) as host from raw.intent__bombora_surge
+        union
+        select lower(trim(domain)) as host from raw.intent__g2_buyer_intent
+        union
+        select lower(trim(ip_domain)) as host from raw.engagement__activity
         """,
-    )
+    ).dropna()
+    # Registrable domains by the same ICANN list the public_suffixes seed is made from.
+    suffixes = PublicSuffixList(only_icann=True)
+    raw_hosts["registrable_domain"] = raw_hosts["host"].map(suffixes.privatesuffix)
+    hosts = raw_hosts[
+        raw_hosts["registrable_domain"].notna()
+        & (raw_hosts["host"] != raw_hosts["registrable_domain"])
+    ]
     of_crm = hosts[hosts["registrable_domain"].isin(live_crm_domains)]
     assert len(of_crm) > 20, "the sample should plant subdomains of CRM companies"
     resolved = of_crm.merge(accounts, left_on="registrable_domain", right_on="domain", how="left")

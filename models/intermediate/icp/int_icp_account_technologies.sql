@@ -12,7 +12,7 @@ scoped_accounts as (
 ),
 
 technologies as (
-    select * from {{ ref('stg_enrichment__technologies') }}
+    select * from {{ ref('int_technologies_combined') }}
 ),
 
 technology_catalog as (

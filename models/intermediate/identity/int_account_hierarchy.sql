@@ -40,7 +40,7 @@ enrichment as (
 ),
 
 hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
+    select * from {{ ref('int_free_mail_domains') }}
 ),
 
 host_domains as (

@@ -23,7 +23,7 @@ enrichment as (
 ),
 
 hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
+    select * from {{ ref('int_free_mail_domains') }}
 ),
 
 free_mail_domains as (

@@ -11,7 +11,7 @@ accounts as (
 ),
 
 hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
+    select * from {{ ref('int_free_mail_domains') }}
 ),
 
 opportunities as (

@@ -21,7 +21,7 @@ universe as (
 ),
 
 hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
+    select * from {{ ref('int_free_mail_domains') }}
 ),
 
 match_rules as (

@@ -10,7 +10,7 @@ crm_account_domains as (
 ),
 
 hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
+    select * from {{ ref('int_free_mail_domains') }}
 ),
 
 enrichment as (

@@ -60,7 +60,7 @@ enrichment_matches as (
 ),
 
 technologies as (
-    select * from {{ ref('stg_enrichment__technologies') }}
+    select * from {{ ref('int_technologies_combined') }}
 ),
 
 technology_relations as (

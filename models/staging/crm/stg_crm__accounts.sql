@@ -4,10 +4,6 @@ source as (
     select * from {{ source('crm', 'account') }}
 ),
 
-hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
-),
-
 industry_map as (
     select * from {{ ref('industry_map') }}
 ),
@@ -52,15 +48,12 @@ typed as (
     from cleaned
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by account_id
-            order by last_modified_at desc nulls last, _loaded_at desc, _source_file desc, _row_number desc
-        ) as version_rank
-    from typed
-    where account_id is not null
+hosts as (
+    {{ resolve_hosts('cleaned', 'website_host') }}
+),
+
+latest_versions as (
+    {{ latest_version('typed', 'account_id', 'last_modified_at') }}
 ),
 
 latest as (
@@ -76,8 +69,8 @@ latest as (
             when account_type_key in ('prospect', 'customer', 'partner', 'competitor', 'other')
                 then account_type_key
         end as account_type
-    from ranked
-    where version_rank = 1 and not is_deleted
+    from latest_versions
+    where not is_deleted
 ),
 
 final as (
@@ -97,6 +90,7 @@ final as (
         latest.number_of_employees,
         latest.annual_revenue,
         -- geography
+        latest.billing_country,
         country_map.country_code,
         country_map.region,
         latest.billing_state,

@@ -4,10 +4,6 @@ source as (
     select * from {{ source('crm', 'contact') }}
 ),
 
-hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
-),
-
 cleaned as (
     select
         {{ clean_value('id') }} as contact_id,
@@ -37,20 +33,17 @@ typed as (
     from cleaned
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by contact_id
-            order by last_modified_at desc nulls last, _loaded_at desc, _source_file desc, _row_number desc
-        ) as version_rank
-    from typed
-    where contact_id is not null
+hosts as (
+    {{ resolve_hosts('cleaned', 'email_host') }}
+),
+
+latest_versions as (
+    {{ latest_version('typed', 'contact_id', 'last_modified_at') }}
 ),
 
 latest as (
-    select * from ranked
-    where version_rank = 1 and not is_deleted
+    select * from latest_versions
+    where not is_deleted
 ),
 
 final as (

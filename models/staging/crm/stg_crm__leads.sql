@@ -4,10 +4,6 @@ source as (
     select * from {{ source('crm', 'lead') }}
 ),
 
-hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
-),
-
 industry_map as (
     select * from {{ ref('industry_map') }}
 ),
@@ -54,15 +50,12 @@ typed as (
     from cleaned
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by lead_id
-            order by last_modified_at desc nulls last, _loaded_at desc, _source_file desc, _row_number desc
-        ) as version_rank
-    from typed
-    where lead_id is not null
+hosts as (
+    {{ resolve_hosts('cleaned', ['email_host', 'website_host']) }}
+),
+
+latest_versions as (
+    {{ latest_version('typed', 'lead_id', 'last_modified_at') }}
 ),
 
 latest as (
@@ -73,8 +66,8 @@ latest as (
                 then cast(round(number_of_employees_value) as {{ dbt.type_bigint() }})
         end as number_of_employees,
         case when annual_revenue_value >= 0 then annual_revenue_value end as annual_revenue
-    from ranked
-    where version_rank = 1 and not is_deleted
+    from latest_versions
+    where not is_deleted
 ),
 
 final as (
@@ -95,6 +88,7 @@ final as (
         latest.number_of_employees,
         latest.annual_revenue,
         -- geography
+        latest.country,
         country_map.country_code,
         country_map.region,
         -- status

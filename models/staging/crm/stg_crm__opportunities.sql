@@ -42,15 +42,8 @@ typed as (
     from cleaned
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by opportunity_id
-            order by last_modified_at desc nulls last, _loaded_at desc, _source_file desc, _row_number desc
-        ) as version_rank
-    from typed
-    where opportunity_id is not null
+latest_versions as (
+    {{ latest_version('typed', 'opportunity_id', 'last_modified_at') }}
 ),
 
 latest as (
@@ -63,8 +56,8 @@ latest as (
             when opportunity_type_key in ('new_business', 'renewal', 'expansion', 'upsell')
                 then opportunity_type_key
         end as opportunity_type
-    from ranked
-    where version_rank = 1 and not is_deleted
+    from latest_versions
+    where not is_deleted
 ),
 
 final as (

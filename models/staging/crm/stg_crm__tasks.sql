@@ -30,15 +30,8 @@ typed as (
     from cleaned
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by task_id
-            order by last_modified_at desc nulls last, _loaded_at desc, _source_file desc, _row_number desc
-        ) as version_rank
-    from typed
-    where task_id is not null
+latest_versions as (
+    {{ latest_version('typed', 'task_id', 'last_modified_at') }}
 ),
 
 final as (
@@ -56,8 +49,8 @@ final as (
             ['last_modified_at', 'last_modified_text', 'last_modified_at'],
             ['is_deleted', 'is_deleted_text', parse_boolean('is_deleted_text')],
         ]) }} as invalid_values
-    from ranked
-    where version_rank = 1 and not is_deleted
+    from latest_versions
+    where not is_deleted
 )
 
 select * from final

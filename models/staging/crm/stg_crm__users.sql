@@ -17,17 +17,16 @@ cleaned as (
     from source
 ),
 
--- Users carry no modification date: the last landed row wins.
-ranked as (
+typed as (
     select
         *,
-        {{ parse_boolean('is_active_text') }} as is_active,
-        row_number() over (
-            partition by user_id
-            order by _loaded_at desc, _source_file desc, _row_number desc
-        ) as version_rank
+        {{ parse_boolean('is_active_text') }} as is_active
     from cleaned
-    where user_id is not null
+),
+
+-- Users carry no modification date: the last landed row wins.
+latest_versions as (
+    {{ latest_version('typed', 'user_id') }}
 ),
 
 final as (
@@ -40,8 +39,7 @@ final as (
         {{ list_invalid_values([
             ['is_active', 'is_active_text', 'is_active'],
         ]) }} as invalid_values
-    from ranked
-    where version_rank = 1
+    from latest_versions
 )
 
 select * from final

@@ -4,10 +4,6 @@ source as (
     select * from {{ source('engagement', 'activity') }}
 ),
 
-hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
-),
-
 cleaned as (
     select
         {{ clean_value('activity_id') }} as activity_id,
@@ -36,15 +32,12 @@ typed as (
     from cleaned
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by activity_id
-            order by occurred_at desc nulls last, _loaded_at desc, _source_file desc, _row_number desc
-        ) as version_rank
-    from typed
-    where activity_id is not null
+hosts as (
+    {{ resolve_hosts('cleaned', ['email_host', 'ip_domain_host']) }}
+),
+
+latest_versions as (
+    {{ latest_version('typed', 'activity_id', 'occurred_at') }}
 ),
 
 latest as (
@@ -59,8 +52,7 @@ latest as (
         case
             when duration_seconds_value >= 0 then cast(round(duration_seconds_value) as {{ dbt.type_int() }})
         end as duration_seconds
-    from ranked
-    where version_rank = 1
+    from latest_versions
 ),
 
 final as (
@@ -75,6 +67,7 @@ final as (
         email_hosts.registrable_domain as email_domain,
         email_hosts.is_free_mail,
         ip_hosts.registrable_domain as ip_domain,
+        latest.ip_domain_text as ip_domain_raw,
         -- what
         latest.activity_type,
         latest.channel,

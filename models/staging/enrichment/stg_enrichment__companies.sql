@@ -4,10 +4,6 @@ source as (
     select * from {{ source('enrichment', 'company') }}
 ),
 
-hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
-),
-
 industry_map as (
     select * from {{ ref('industry_map') }}
 ),
@@ -43,6 +39,10 @@ cleaned as (
         cast(_row_number as {{ dbt.type_bigint() }}) as _row_number,
         _loaded_at
     from source
+),
+
+hosts as (
+    {{ resolve_hosts('cleaned', ['domain_host', 'parent_domain_host', 'ultimate_parent_domain_host']) }}
 ),
 
 -- 'www.acme.co.uk' and 'acme.co.uk' are one company: versions are ranked per
@@ -83,15 +83,8 @@ typed as (
         on cleaned.domain_host = hosts.host
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by domain
-            order by updated_at desc nulls last, _loaded_at desc, _source_file desc, _row_number desc
-        ) as version_rank
-    from typed
-    where domain is not null
+latest_versions as (
+    {{ latest_version('typed', 'domain', 'updated_at') }}
 ),
 
 latest as (
@@ -106,8 +99,7 @@ latest as (
                 then cast(founded_year_value as {{ dbt.type_int() }})
         end as founded_year,
         case when funding_total_value >= 0 then funding_total_value end as funding_total
-    from ranked
-    where version_rank = 1
+    from latest_versions
 ),
 
 tech_items as (
@@ -150,6 +142,8 @@ final as (
         latest.annual_revenue,
         latest.revenue_range,
         -- geography
+        latest.country,
+        latest.country_code_text as country_code_raw,
         coalesce(code_map.country_code, name_map.country_code) as country_code,
         coalesce(code_map.region, name_map.region) as region,
         latest.state,

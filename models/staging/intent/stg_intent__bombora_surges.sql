@@ -4,10 +4,6 @@ source as (
     select * from {{ source('intent', 'bombora_surge') }}
 ),
 
-hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
-),
-
 industry_map as (
     select * from {{ ref('industry_map') }}
 ),
@@ -34,6 +30,10 @@ cleaned as (
         cast(_row_number as {{ dbt.type_bigint() }}) as _row_number,
         _loaded_at
     from source
+),
+
+hosts as (
+    {{ resolve_hosts('cleaned', 'domain_host') }}
 ),
 
 typed as (
@@ -69,46 +69,40 @@ weekly as (
 ),
 
 -- One score per company, topic and week: the latest-dated, then latest-landed row.
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by domain, topic_name, week_start_date
-            order by score_at desc, _loaded_at desc, _source_file desc, _row_number desc
-        ) as version_rank
-    from weekly
-    where domain is not null and topic_name is not null and week_start_date is not null
+latest as (
+    {{ latest_version('weekly', ['domain', 'topic_name', 'week_start_date'], 'score_at') }}
 ),
 
 final as (
     select
         -- keys
-        ranked.domain,
-        ranked.company_name,
-        ranked.topic_id,
-        ranked.topic_name,
-        ranked.cluster_name,
+        latest.domain,
+        latest.company_name,
+        latest.topic_id,
+        latest.topic_name,
+        latest.cluster_name,
         -- scores
-        case when ranked.composite_score_value between 0 and 100 then ranked.composite_score_value end
+        case when latest.composite_score_value between 0 and 100 then latest.composite_score_value end
             as composite_score,
-        ranked.composite_score_delta,
-        ranked.week_start_date,
+        latest.composite_score_delta,
+        latest.week_start_date,
         -- firmographics as Bombora reports them
-        ranked.company_size,
-        ranked.company_revenue,
+        latest.company_size,
+        latest.company_revenue,
         industry_map.industry,
+        latest.industry_raw,
         country_map.country_code,
+        latest.hq_country,
         {{ list_invalid_values([
-            ['composite_score', 'ranked.composite_score_text',
-                'case when ranked.composite_score_value between 0 and 100 then 1 end'],
-            ['composite_score_delta', 'ranked.composite_score_delta_text', 'ranked.composite_score_delta'],
+            ['composite_score', 'latest.composite_score_text',
+                'case when latest.composite_score_value between 0 and 100 then 1 end'],
+            ['composite_score_delta', 'latest.composite_score_delta_text', 'latest.composite_score_delta'],
         ]) }} as invalid_values
-    from ranked
+    from latest
     left join industry_map
-        on {{ lookup_key('ranked.industry_raw') }} = industry_map.raw_value
+        on {{ lookup_key('latest.industry_raw') }} = industry_map.raw_value
     left join country_map
-        on {{ lookup_key('ranked.hq_country') }} = country_map.raw_value
-    where ranked.version_rank = 1
+        on {{ lookup_key('latest.hq_country') }} = country_map.raw_value
 )
 
 select * from final

@@ -4,10 +4,6 @@ source as (
     select * from {{ source('intent', 'g2_buyer_intent') }}
 ),
 
-hosts as (
-    select * from {{ ref('stg_reference__hosts') }}
-),
-
 cleaned as (
     select
         {{ extract_host('domain') }} as domain_host,
@@ -21,6 +17,10 @@ cleaned as (
         cast(_row_number as {{ dbt.type_bigint() }}) as _row_number,
         _loaded_at
     from source
+),
+
+hosts as (
+    {{ resolve_hosts('cleaned', 'domain_host') }}
 ),
 
 typed as (
@@ -72,14 +72,8 @@ identified as (
     from enumerated
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by g2_signal_id
-            order by _loaded_at desc, _source_file desc, _row_number desc
-        ) as version_rank
-    from identified
+latest_versions as (
+    {{ latest_version('identified', 'g2_signal_id') }}
 ),
 
 final as (
@@ -96,8 +90,7 @@ final as (
             ['activity_type', 'activity_type_text', 'activity_type'],
             ['page_views', 'page_views_text', 'page_views'],
         ]) }} as invalid_values
-    from ranked
-    where version_rank = 1
+    from latest_versions
 )
 
 select * from final
