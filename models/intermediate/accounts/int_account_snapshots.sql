@@ -4,15 +4,7 @@
     and not closed by D; amounts flagged negative or absurd count as unknown, and
     deals closed in the future or without an account are left out (see
     data_quality_issues). -#}
-{{
-    config(
-        materialized='incremental',
-        unique_key='as_of_date',
-        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
-        partition_by=(['as_of_date'] if target.type == 'spark' else none),
-        on_schema_change='append_new_columns',
-    )
-}}
+{{ config(**partitioned_incremental('as_of_date')) }}
 {%- set roles = ['it', 'finance', 'marketing', 'sales', 'executive'] -%}
 with
 

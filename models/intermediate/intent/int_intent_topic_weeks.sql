@@ -10,17 +10,13 @@
     there after identity changes. Surge flags, topic weights and decay are applied
     downstream (account_intent_scores), so changing those rules never needs a full
     refresh here. -#}
-{%- set on_spark = target.type == 'spark' -%}
+{%- set replaces_rows = incremental_replaces_rows() -%}
 {{
-    config(
-        materialized='incremental',
-        unique_key=('week_start_date' if on_spark else ['account_id', 'topic_name', 'week_start_date']),
-        incremental_strategy=('insert_overwrite' if on_spark else 'delete+insert'),
-        partition_by=(['week_start_date'] if on_spark else none),
-        on_schema_change='append_new_columns',
-        pre_hook=(none if on_spark else
-            "{{ intent_forget_changed_identities(this, ref('int_intent_account_identities')) }}"),
-    )
+    config(**partitioned_incremental(
+        'week_start_date',
+        unique_key=['account_id', 'topic_name', 'week_start_date'],
+        pre_hook="{{ intent_forget_changed_identities(this, ref('int_intent_account_identities')) }}",
+    ))
 }}
 {%- set days_since_epoch_monday = dbt.datediff(
     "cast('2000-01-03' as date)", 'account_weeks.week_start_date', 'day'
@@ -72,7 +68,7 @@ account_weeks as (
             reprocess.from_week is null
             or surges.week_start_date
             >= {{ dbt.dateadd('day', -7 * var('intent_baseline_weeks'), 'reprocess.from_week') }}
-            {% if not on_spark %}
+            {% if replaces_rows %}
                 or signal_domains.account_id not in (
                     select stored_accounts.account_id from stored_accounts
                 )
@@ -139,7 +135,7 @@ final as (
         where
             reprocess.from_week is null
             or with_baseline.week_start_date >= reprocess.from_week
-            {% if not on_spark %}
+            {% if replaces_rows %}
                 or with_baseline.account_id not in (
                     select stored_accounts.account_id from stored_accounts
                 )

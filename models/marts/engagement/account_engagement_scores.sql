@@ -1,15 +1,7 @@
 {#- One row per universe account per as-of date: the published form of
     int_account_engagement_scores (where the logic and its unit tests live). Incremental by as_of_date:
     a run adds or replaces its own date and keeps earlier dates as history. -#}
-{{
-    config(
-        materialized='incremental',
-        unique_key='as_of_date',
-        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
-        partition_by=(['as_of_date'] if target.type == 'spark' else none),
-        on_schema_change='append_new_columns',
-    )
-}}
+{{ config(**partitioned_incremental('as_of_date')) }}
 -- depends_on: {{ ref('int_as_of_date') }}
 with
 
