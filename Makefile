@@ -37,17 +37,17 @@ dagster-home:
 	@cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 sample: $(STAMP)
-	$(PY) -m orchestration.sample_data --accounts $(SAMPLE_ACCOUNTS) --seed $(SAMPLE_SEED) \
+	$(PY) -m sample_data --accounts $(SAMPLE_ACCOUNTS) --seed $(SAMPLE_SEED) \
 		--landing data/landing --truth $(ABM_TRUTH_DIR)
 
 # The sample is made only when no landing folder was named and none exists yet.
 run: $(STAMP) dagster-home
 	@if [ -z "$$ABM_LANDING_DIR" ] && [ ! -d data/landing ]; then $(MAKE) --no-print-directory sample; fi
 	$(BIN)/dbt parse --quiet
-	$(PY) -m orchestration.run
+	$(PY) -m orchestration.lib.runner
 
 lint: $(STAMP)
-	$(BIN)/ruff check orchestration tests benchmarks scripts
+	$(BIN)/ruff check orchestration sample_data tests benchmarks scripts
 	ABM_DBT_TARGET=lint $(BIN)/sqlfluff lint models macros data-tests snapshots --disable-progress-bar
 
 test: $(STAMP) lint

@@ -29,7 +29,7 @@ def lower_bound_scan(landing: Path) -> int:
 
 
 def ingest(landing: Path, warehouse: Path) -> int:
-    from orchestration.ingest import ingest_all
+    from orchestration.lib.ingest import ingest_all
 
     results = ingest_all(warehouse, landing)
     return sum(f.rows_loaded for r in results for f in r.files)

@@ -66,7 +66,7 @@ def bench_size(size: str) -> list[PhaseResult]:
             [
                 py,
                 "-m",
-                "orchestration.sample_data",
+                "sample_data",
                 "--accounts",
                 str(accounts),
                 "--landing",

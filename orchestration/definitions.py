@@ -1,4 +1,5 @@
-"""Dagster code location: everything under orchestration/defs/."""
+"""Dagster code location: every definition under orchestration/defs/ (library code, which
+defines nothing for Dagster, lives in orchestration/lib/)."""
 
 from pathlib import Path
 

@@ -52,7 +52,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltWarehouse]:
     import dagster as dg
 
-    from orchestration.sample_data import generate
+    from sample_data import generate
 
     root = tmp_path_factory.mktemp("warehouse")
     landing, truth, warehouse = root / "landing", root / "truth", root / "warehouse.duckdb"
@@ -65,8 +65,8 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltW
         patch.setenv("ABM_SERVING_PATH", str(root / "serving.duckdb"))
         patch.setenv("ABM_EXPORTS_DIR", str(root / "exports"))
         from orchestration.definitions import defs
-        from orchestration.defs.schedules import DAILY_REFRESH
-        from orchestration.run import tally_checks
+        from orchestration.defs.jobs import DAILY_REFRESH
+        from orchestration.lib.runner import tally_checks
 
         job = defs.resolve_job_def(DAILY_REFRESH)
         with dg.DagsterInstance.ephemeral() as instance:

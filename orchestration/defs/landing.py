@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from orchestration import settings
-from orchestration.ingest.inventory import unclaimed_files
+from orchestration.defs.resources import AbmSettings
+from orchestration.lib.ingest.inventory import unclaimed_files
 
 UNCLAIMED_CHECK = "every_landed_file_is_claimed"
 INVENTORY_KEY = dg.AssetKey(["raw", "landing_inventory"])
@@ -24,8 +24,8 @@ INVENTORY_KEY = dg.AssetKey(["raw", "landing_inventory"])
         )
     ],
 )
-def landing_inventory(context: dg.AssetExecutionContext):
-    found = unclaimed_files(settings.landing_dir())
+def landing_inventory(context: dg.AssetExecutionContext, abm_settings: AbmSettings):
+    found = unclaimed_files(abm_settings.landing())
     for unclaimed in found:
         context.log.warning(unclaimed.message)
     yield dg.MaterializeResult(metadata={"unclaimed_files": len(found)})

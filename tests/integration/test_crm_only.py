@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.sample_data import generate
+from sample_data import generate
 
 OPTIONAL_SOURCES = ("enrichment", "intent", "engagement")
 
@@ -25,7 +25,7 @@ def crm_only_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.setenv("ABM_SERVING_PATH", str(root / "serving.duckdb"))
         patch.setenv("ABM_EXPORTS_DIR", str(root / "exports"))
         from orchestration.definitions import defs
-        from orchestration.defs.schedules import DAILY_REFRESH
+        from orchestration.defs.jobs import DAILY_REFRESH
 
         job = defs.resolve_job_def(DAILY_REFRESH)
         with dg.DagsterInstance.ephemeral() as instance:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.schedules import DAILY_REFRESH
-from orchestration.ingest import CONTRACT_TABLES
+from orchestration.defs.jobs import DAILY_REFRESH
+from orchestration.lib.ingest import CONTRACT_TABLES
 from tests.conftest import BuiltWarehouse
 
 LANDED_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".jsonl")
@@ -84,7 +84,8 @@ def test_the_job_covers_ingest_dbt_and_publication() -> None:
     assert {f"raw/{s}__{t}" for s, t in CONTRACT_TABLES} <= keys
     assert {"staging/stg_crm__accounts", "serving/publication"} <= keys
     checks = {key.name for key in job.asset_layer.asset_graph.asset_check_keys}
-    assert {"gx_suite_account_tiers", "tiers_within_capacity"} <= checks
+    assert {"assert_tiers_within_capacity", "tier_drift_since_last_publication"} <= checks
+    assert not any(name.startswith("gx_suite_") for name in checks)
     assert defs.resolve_schedule_def("daily_refresh_schedule").cron_schedule == "0 6 * * *"
     assert defs.resolve_sensor_def("landing_sensor") is not None
     assert defs.resolve_sensor_def("refresh_failure_alert") is not None

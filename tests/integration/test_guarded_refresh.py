@@ -70,7 +70,7 @@ def run_refresh(
     deployment: Deployment, extra_env: dict[str, str] | None = None
 ) -> tuple[dg.ExecuteInProcessResult, dg.DagsterInstance]:
     from orchestration.definitions import defs
-    from orchestration.defs.schedules import DAILY_REFRESH
+    from orchestration.defs.jobs import DAILY_REFRESH
 
     job = defs.resolve_job_def(DAILY_REFRESH)
     with pytest.MonkeyPatch.context() as patch:
@@ -431,7 +431,8 @@ class _Recorder(BaseHTTPRequestHandler):
 
 
 def test_the_failure_sensor_posts_the_failed_run_to_the_webhook(corpus_run, monkeypatch) -> None:
-    from orchestration.defs.alerts import refresh_failure_alert
+    from orchestration.defs.resources import AbmSettings
+    from orchestration.defs.sensors import refresh_failure_alert
 
     _, result, instance, *_ = corpus_run
     failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE)
@@ -445,6 +446,7 @@ def test_the_failure_sensor_posts_the_failed_run_to_the_webhook(corpus_run, monk
             dagster_event=failure,
             dagster_instance=instance,
             dagster_run=result.dagster_run,
+            resources={"abm_settings": AbmSettings.from_env()},
         ).for_run_failure()
         refresh_failure_alert(context)
         thread.join(timeout=10)
@@ -553,7 +555,7 @@ def _session_processes(session_id: int) -> list[tuple[int, str]]:
 def _start_refresh(deployment: Deployment, dagster_home: Path, log: Path) -> subprocess.Popen:
     env = {**os.environ, **deployment.env(), "DAGSTER_HOME": str(dagster_home)}
     return subprocess.Popen(
-        [sys.executable, "-m", "orchestration.run"],
+        [sys.executable, "-m", "orchestration.lib.runner"],
         cwd=PROJECT_DIR,
         env=env,
         stdout=log.open("w"),

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.ingest import CONTRACT_TABLES, ingest_all, ingest_table, loader
+from orchestration.lib.ingest import CONTRACT_TABLES, ingest_all, ingest_table, loader
 
 ACCOUNT_HEADER = "Id,Name,LastModifiedDate"
 

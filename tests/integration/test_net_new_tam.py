@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import yaml
 from publicsuffixlist import PublicSuffixList
+
+from orchestration.lib.dbt_cli import run_vars
 
 MY_NODES = ("net_new_accounts", "tam_summary", "assert_tam_", "assert_net_new_")
 MEASURES = (
@@ -30,10 +31,6 @@ MEASURES = (
 
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-
-
-def project_vars() -> dict:
-    return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
 
 
 def query(warehouse: Path, sql: str) -> pd.DataFrame:
@@ -224,7 +221,7 @@ def test_tam_covers_the_universe_and_its_parts(built_warehouse, companies, tam, 
     planted_outside = int((~companies["is_in_crm"]).sum())
     # Companies whose CRM account was deleted (or has no website) come back as net-new.
     assert abs(net_new_row["account_count"] - planted_outside) <= 0.03 * planted_outside
-    grades = ", ".join(f"'{grade}'" for grade in project_vars()["tam_icp_fit_grades"])
+    grades = ", ".join(f"'{grade}'" for grade in run_vars()["tam_icp_fit_grades"])
     icp = query(
         built_warehouse.warehouse_path,
         f"""

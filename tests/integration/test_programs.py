@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import yaml
+
+from orchestration.lib.dbt_cli import run_vars
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 MY_MARTS = (
@@ -25,10 +26,6 @@ PII_COLUMN_PARTS = ("email", "phone", "first_name", "last_name", "user_name", "p
 def query(warehouse: Path, sql: str) -> pd.DataFrame:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(sql).df()
-
-
-def project_vars() -> dict:
-    return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +67,7 @@ def test_every_mart_built_with_its_grain(warehouse: Path) -> None:
     assert counts.accounts > 0
     assert counts.segments == counts.accounts == counts.segment_accounts == counts.journey
     assert counts.plan_items > 0
-    assert counts.kpi_months == project_vars()["kpi_history_months"] + 1
+    assert counts.kpi_months == run_vars()["kpi_history_months"] + 1
     assert counts.kpi_rows == 5 * counts.kpi_months
 
 
@@ -98,7 +95,7 @@ def test_clusters_respect_size_bounds(warehouse: Path) -> None:
     most one cluster; small samples make undersized need clusters, which the rule
     allows only when nothing of the same need could take them.
     """
-    bounds = project_vars()
+    bounds = run_vars()
     low, high = bounds["abm_cluster_min_size"], bounds["abm_cluster_max_size"]
     clusters = query(warehouse, "select * from marts.abm_clusters")
     members = query(warehouse, "select * from marts.abm_cluster_members")

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingest import ingest_all
-from orchestration.sample_data import generate
+from orchestration.lib.ingest import ingest_all
+from sample_data import generate
 
 SCALE_ACCOUNTS = int(os.environ.get("ABM_SCALE_ACCOUNTS", "20000"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.ingest.headers import header_collisions, normalize_header, normalize_headers
+from orchestration.lib.ingest.headers import header_collisions, normalize_header, normalize_headers
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingest.hosts import unicode_host
-from orchestration.ingest.inventory import has_landed_files, unclaimed_files
-from orchestration.ingest.salvage import (
+from orchestration.lib.ingest.hosts import unicode_host
+from orchestration.lib.ingest.inventory import has_landed_files, unclaimed_files
+from orchestration.lib.ingest.salvage import (
     Unreadable,
     decode_text,
     gunzip_salvage,

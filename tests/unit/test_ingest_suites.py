@@ -10,14 +10,14 @@ import great_expectations as gx
 import pandas as pd
 import pytest
 
-from orchestration.ingest.config import max_quarantine_share
-from orchestration.ingest.contracts import (
+from orchestration.lib.ingest.contracts import (
     CONTRACT_TABLES,
     EXPECTATIONS_DIR,
     contract_for,
     suite_name,
 )
-from orchestration.ingest.validation import RowFailures, SuiteRunner, collect_row_failures
+from orchestration.lib.ingest.validation import RowFailures, SuiteRunner, collect_row_failures
+from orchestration.lib.settings import max_quarantine_share
 
 
 @pytest.fixture(scope="module")

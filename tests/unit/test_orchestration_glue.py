@@ -10,11 +10,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.alerts import failure_message, post_alert
-from orchestration.defs.ingest import freshness_result
-from orchestration.defs.sensors import landing_fingerprint
-from orchestration.publish import bi_marts, publish
-from orchestration.run import RefreshAlreadyRunning, refresh_lock, tally_checks
+from orchestration.defs.ingest_assets import freshness_result
+from orchestration.lib.alerts import failure_message, post_alert
+from orchestration.lib.dbt_cli import dbt_build_args
+from orchestration.lib.ingest.inventory import landing_fingerprint
+from orchestration.lib.publish import bi_marts, publish
+from orchestration.lib.runner import RefreshAlreadyRunning, refresh_lock, tally_checks
 
 
 def test_landing_fingerprint_changes_when_a_file_lands(tmp_path: Path) -> None:
@@ -30,12 +31,11 @@ def test_landing_fingerprint_changes_when_a_file_lands(tmp_path: Path) -> None:
     assert landing_fingerprint(tmp_path / "missing") == empty
 
 
-def test_freshness_warns_after_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ABM_FRESHNESS_DAYS", "3")
+def test_freshness_warns_after_the_limit() -> None:
     now = datetime(2026, 11, 23, 12, tzinfo=UTC)
-    fresh = freshness_result(now - timedelta(days=2, hours=23), now)
-    stale = freshness_result((now - timedelta(days=3, hours=1)).replace(tzinfo=None), now)
-    never = freshness_result(None, now)
+    fresh = freshness_result(now - timedelta(days=2, hours=23), now, 3)
+    stale = freshness_result((now - timedelta(days=3, hours=1)).replace(tzinfo=None), now, 3)
+    never = freshness_result(None, now, 3)
     assert fresh.passed and not stale.passed and not never.passed
     assert stale.severity == dg.AssetCheckSeverity.WARN
     assert stale.metadata["days_since_last_delivery"].value == pytest.approx(3.04, abs=0.01)
@@ -169,9 +169,8 @@ def test_a_failed_publication_leaves_the_last_one(tmp_path: Path) -> None:
 
 
 def test_dbt_vars_from_the_environment_reach_dbt_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    from orchestration.defs.dbt_assets import dbt_build_args
-
     monkeypatch.delenv("ABM_DBT_VARS", raising=False)
+    monkeypatch.delenv("ABM_AS_OF", raising=False)
     assert dbt_build_args() == ["build"]
     monkeypatch.setenv("ABM_DBT_VARS", '{"tiers_hysteresis_runs": 3, "as_of_date": "2026-01-05"}')
     assert dbt_build_args() == [

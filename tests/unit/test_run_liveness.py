@@ -9,8 +9,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.dbt_assets import dbt_failure_summary
-from orchestration.liveness import (
+from orchestration.lib.dbt_cli import dbt_failure_summary
+from orchestration.lib.liveness import (
     PID_START_TAG,
     PID_TAG,
     process_start_time,

@@ -15,11 +15,11 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.sample_data import generate
-from orchestration.sample_data.catalogs import FREE_MAIL_DOMAINS, TOPIC_CATALOG
-from orchestration.sample_data.cli import main
-from orchestration.sample_data.drops import header_to_snake
-from orchestration.sample_data.universe import build_universe
+from sample_data import generate
+from sample_data.catalogs import FREE_MAIL_DOMAINS, TOPIC_CATALOG
+from sample_data.cli import main
+from sample_data.drops import header_to_snake
+from sample_data.universe import build_universe
 
 N = 300
 SEED = 7

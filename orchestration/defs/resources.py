@@ -1,0 +1,91 @@
+"""Resources: the run's settings (each an environment variable, shown in the UI) and dbt."""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+from pydantic import Field
+
+from orchestration.defs.project import dbt_project
+from orchestration.lib import dbt_cli, settings
+from orchestration.lib.settings import PROJECT_DIR, RUN_SETTINGS
+
+
+def _field(name: str) -> Any:
+    setting = RUN_SETTINGS[name]
+    default = f"default {setting.default}" if setting.default else "unset by default"
+    return Field(
+        default=setting.default, description=f"{setting.env}: {setting.meaning} ({default})."
+    )
+
+
+class AbmSettings(dg.ConfigurableResource):
+    """Where a refresh reads and writes, and its switches (README, 'Configuration').
+
+    Every field is an environment variable of the deployment; orchestration/lib/settings.py
+    holds the names and defaults. Relative paths are relative to the project folder.
+    """
+
+    warehouse_path: str = _field("warehouse_path")
+    landing_dir: str = _field("landing_dir")
+    serving_path: str = _field("serving_path")
+    exports_dir: str = _field("exports_dir")
+    as_of: str = _field("as_of")
+    dbt_vars: str = _field("dbt_vars")
+    alert_webhook: str = _field("alert_webhook")
+    freshness_days: str = _field("freshness_days")
+    max_quarantine_share: str = _field("max_quarantine_share")
+    max_field_chars: str = _field("max_field_chars")
+
+    @classmethod
+    def from_env(cls) -> "AbmSettings":
+        settings.export_defaults()
+        return cls(**{name: dg.EnvVar(s.env) for name, s in RUN_SETTINGS.items()})
+
+    def warehouse(self) -> Path:
+        return settings.warehouse_path(self.warehouse_path)
+
+    def landing(self) -> Path:
+        return settings.landing_dir(self.landing_dir)
+
+    def serving(self) -> Path:
+        return settings.serving_path(self.serving_path)
+
+    def exports(self) -> Path:
+        return settings.exports_dir(self.exports_dir)
+
+    def webhook(self) -> str | None:
+        return settings.alert_webhook(self.alert_webhook)
+
+    def freshness_limit_days(self) -> float:
+        return settings.freshness_days(self.freshness_days)
+
+    def quarantine_share_limit(self) -> float:
+        return settings.max_quarantine_share(self.max_quarantine_share)
+
+    def field_chars_limit(self) -> int:
+        return settings.max_field_chars(self.max_field_chars)
+
+    def dbt_build_args(self) -> list[str]:
+        return dbt_cli.dbt_build_args(self.dbt_vars, self.as_of)
+
+    def run_vars(self) -> dict[str, Any]:
+        """dbt_project.yml vars with this run's overrides: what dbt built with."""
+        return dbt_cli.run_vars(self.dbt_vars, self.as_of)
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(
+        resources={
+            "abm_settings": AbmSettings.from_env(),
+            "dbt": DbtCliResource(
+                project_dir=dbt_project,
+                profiles_dir=str(PROJECT_DIR),
+                # The dbt beside this interpreter, whether or not the venv is on PATH.
+                dbt_executable=str(Path(sys.executable).parent / "dbt"),
+            ),
+        }
+    )

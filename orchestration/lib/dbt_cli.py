@@ -1,0 +1,78 @@
+"""The dbt command a refresh runs, the vars it runs with, and what its failures say.
+
+Pure functions: the Dagster asset (`orchestration/defs/dbt_assets.py`) and the checks
+call them, and so do the tests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orchestration.lib import settings
+
+
+def dbt_var_overrides(vars_json: str | None = None, as_of: str | None = None) -> dict[str, Any]:
+    """The vars a run gives dbt on top of dbt_project.yml.
+
+    `ABM_DBT_VARS` (a JSON object) overrides dbt_project.yml vars for one run, e.g.
+    `ABM_DBT_VARS='{"tiers_capacity": {"tier_1": 5, "tier_2": 25, "tier_3": 100}}'`;
+    `ABM_AS_OF` sets `as_of_date` unless ABM_DBT_VARS names it. Both default to the
+    environment.
+    """
+    vars_json = settings.DBT_VARS.value(vars_json)
+    as_of = settings.AS_OF.value(as_of)
+    overrides: dict[str, Any] = {}
+    if vars_json:
+        try:
+            overrides = json.loads(vars_json)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"ABM_DBT_VARS is not valid JSON: {exc}") from exc
+        if not isinstance(overrides, dict):
+            raise ValueError("ABM_DBT_VARS must be a JSON object of dbt var names to values")
+    if as_of:
+        overrides = {"as_of_date": as_of, **overrides}
+    return overrides
+
+
+def dbt_build_args(vars_json: str | None = None, as_of: str | None = None) -> list[str]:
+    """`dbt build` runs seeds, models, snapshots and their tests in dependency order."""
+    overrides = dbt_var_overrides(vars_json, as_of)
+    if not overrides:
+        return ["build"]
+    return ["build", "--vars", json.dumps(overrides, sort_keys=True)]
+
+
+def run_vars(
+    vars_json: str | None = None,
+    as_of: str | None = None,
+    project_dir: Path = settings.PROJECT_DIR,
+) -> dict[str, Any]:
+    """The vars of the run being checked: dbt_project.yml, then the run's overrides on top,
+    as dbt itself got them (`dbt build --vars`): a check never judges by other rules."""
+    dbt_vars = yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]
+    return {**dbt_vars, **dbt_var_overrides(vars_json, as_of)}
+
+
+def dbt_failure_summary(run_results: Mapping[str, Any]) -> str:
+    """One line per dbt node that errored or failed: its name and dbt's own message."""
+    lines = []
+    for result in run_results.get("results", []):
+        if result.get("status") not in ("error", "fail", "runtime error"):
+            continue
+        name = result.get("unique_id", "?").split(".", 2)[-1]
+        message = " ".join((result.get("message") or "").split())
+        failures = result.get("failures")
+        detail = f" ({failures} failing rows)" if failures else ""
+        lines.append(f"{name}: {message[:400]}{detail}")
+    if not lines:
+        return "dbt build failed before running any node: see the full log"
+    hint = (
+        "fix the model or the data it names; `dbt build -s <name>` reproduces it, "
+        "`dbt test -s <name> --store-failures` shows a test's rows"
+    )
+    return "\n".join([*lines, hint])

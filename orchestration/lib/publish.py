@@ -1,0 +1,105 @@
+"""Write-audit-publish: copy the checked BI marts to where BI reads them.
+
+The build writes `ABM_WAREHOUSE_PATH`; BI reads `ABM_SERVING_PATH` (a DuckDB file
+with schema `marts`) and `ABM_EXPORTS_DIR/<mart>/` (Parquet). Publication builds a
+complete new serving file beside the old one and swaps it in with one rename, so
+a reader holding the old file keeps reading the old, whole publication and the next
+open sees the new one. Nothing here runs unless every blocking check upstream
+passed; a failed run never reaches this module, so the last publication stays.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.lib import settings
+
+PUBLISH_TAG = "bi"
+# BI drivers bundling DuckDB 1.x must be able to open the serving file.
+SERVING_STORAGE_VERSION = "v1.4.0"
+
+
+@dataclass(frozen=True)
+class Publication:
+    serving_path: Path
+    exports_dir: Path
+    row_counts: dict[str, int]
+    published_at: str
+
+
+def bi_marts(manifest_path: Path) -> list[str]:
+    """Models tagged `bi` in the dbt manifest: the tables BI may read."""
+    manifest = json.loads(manifest_path.read_text())
+    return sorted(
+        node["alias"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and PUBLISH_TAG in node["tags"]
+    )
+
+
+def _swap_in(staged: Path, target: Path) -> None:
+    """Replace `target` by `staged`; for a file this is one atomic rename."""
+    if staged.is_dir() and target.exists():
+        retired = target.with_name(f".{target.name}.retired-{uuid.uuid4().hex[:8]}")
+        target.rename(retired)
+        staged.rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staged, target)
+
+
+def publish(
+    build_path: Path,
+    marts: list[str],
+    serving_path: Path | None = None,
+    exports_dir: Path | None = None,
+    run_id: str = "",
+) -> Publication:
+    serving_path = serving_path or settings.serving_path()
+    exports_dir = exports_dir or settings.exports_dir()
+    serving_path.parent.mkdir(parents=True, exist_ok=True)
+    exports_dir.parent.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex[:8]
+    staged_file = serving_path.with_name(f".{serving_path.name}.staged-{token}")
+    staged_exports = exports_dir.with_name(f".{exports_dir.name}.staged-{token}")
+    published_at = datetime.now(UTC).isoformat(timespec="seconds")
+    row_counts: dict[str, int] = {}
+    try:
+        with duckdb.connect(
+            str(staged_file), config={"storage_compatibility_version": SERVING_STORAGE_VERSION}
+        ) as con:
+            con.execute(f"attach '{build_path}' as build (read_only)")
+            con.execute("create schema marts")
+            for mart in marts:
+                con.execute(f'create table marts."{mart}" as select * from build.marts."{mart}"')
+                row_counts[mart] = con.execute(f'select count(*) from marts."{mart}"').fetchone()[0]
+                mart_dir = staged_exports / mart
+                mart_dir.mkdir(parents=True)
+                # Sorted rows: two runs on the same inputs write the same bytes, so a
+                # checksum of the export proves "nothing changed".
+                con.execute(
+                    f"copy (select * from marts.\"{mart}\" order by all) "
+                    f"to '{mart_dir / 'data.parquet'}' (format parquet)"
+                )
+            con.execute(
+                "create table marts._publication as select ? as published_at, ? as run_id, "
+                "? as row_counts",
+                [published_at, run_id, json.dumps(row_counts, sort_keys=True)],
+            )
+            con.execute("detach build")
+        staged_exports.mkdir(parents=True, exist_ok=True)
+        _swap_in(staged_exports, exports_dir)
+        _swap_in(staged_file, serving_path)
+    finally:
+        staged_file.unlink(missing_ok=True)
+        Path(f"{staged_file}.wal").unlink(missing_ok=True)
+        shutil.rmtree(staged_exports, ignore_errors=True)
+    return Publication(serving_path, exports_dir, row_counts, published_at)

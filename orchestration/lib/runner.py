@@ -1,0 +1,301 @@
+"""`make run`: materialize every asset through Dagster, then print what happened.
+
+Exit codes: 0 published, 1 the refresh failed (the summary says why), 3 refused before
+starting (another refresh of this warehouse is running, or nothing has landed yet).
+`make` turns any non-zero code into 2, so the summary's last line says which it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration.defs.jobs import DAILY_REFRESH
+from orchestration.lib import settings
+from orchestration.lib.ingest.inventory import has_landed_files, unclaimed_files
+from orchestration.lib.liveness import reconcile, this_process_tags
+
+LAYERS = ("raw", "staging", "intermediate", "marts")
+EXIT_FAILED = 1
+EXIT_REFUSED = 3
+# Reasons printed per failure, and characters per reason: the full text is in the log.
+_MAX_REASON_LINES = 8
+_MAX_REASON_CHARS = 600
+# Warnings whose reason is printed too (the others are dbt tests: their name says it).
+_EXPLAINED_WARNINGS = (
+    "every_landed_file_is_claimed",
+    "no_file_is_a_copy",
+    "loaded_files_unchanged",
+    "feed_is_fresh",
+)
+
+
+@dataclass
+class CheckTally:
+    passed: int = 0
+    failed: list[str] = field(default_factory=list)
+    warned: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+
+def _reason_of(evaluation: dg.AssetCheckEvaluation) -> str:
+    """What a failed check says about why: its description and its text metadata."""
+    parts = [evaluation.description] if evaluation.description else []
+    for key, value in (evaluation.metadata or {}).items():
+        text = getattr(value, "value", value)
+        if isinstance(text, str) and text and text != "none" and key != "unique_id":
+            parts.append(text if key in ("rejected", "problems", "unclaimed") else f"{key}: {text}")
+    return "\n".join(dict.fromkeys(parts))
+
+
+def tally_checks(evaluations: list[dg.AssetCheckEvaluation]) -> CheckTally:
+    tally = CheckTally()
+    for evaluation in evaluations:
+        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        if evaluation.passed:
+            tally.passed += 1
+            continue
+        if evaluation.severity == dg.AssetCheckSeverity.WARN:
+            tally.warned.append(name)
+        else:
+            tally.failed.append(name)
+        tally.reasons[name] = _reason_of(evaluation)
+    return tally
+
+
+def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """Each failed step and the reason it gave (a dg.Failure description or the error)."""
+    failures = {}
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE" or event.step_failure_data is None:
+            continue
+        data = event.step_failure_data
+        user = data.user_failure_data
+        reason = (user.description if user and user.description else None) or (
+            data.error.message if data.error else "no reason given"
+        )
+        if "DagsterExecutionInterruptedError" in reason:
+            reason = "stopped by SIGTERM or Ctrl-C before it finished; run again to complete it"
+        failures[event.step_key or "?"] = reason.strip()
+    return failures
+
+
+def rows_per_layer(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    tables = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in (?, ?, ?, ?)",
+        list(LAYERS),
+    ).fetchall()
+    counts = dict.fromkeys(LAYERS, 0)
+    for schema, table in tables:
+        counts[schema] += con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+    return counts
+
+
+def load_summary(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int]]:
+    return con.execute(
+        "select status, count(*), coalesce(sum(rows_quarantined), 0) "
+        "from raw.load_log group by status order by status"
+    ).fetchall()
+
+
+def files_loaded_by_run(con: duckdb.DuckDBPyConnection, since: datetime) -> int:
+    return con.execute(
+        "select count(*) from raw.load_log where status = 'loaded' and _loaded_at >= ?",
+        [since.replace(tzinfo=None)],
+    ).fetchone()[0]
+
+
+def _print_reason(reason: str) -> None:
+    lines = [line for line in reason.splitlines() if line.strip()]
+    for line in lines[:_MAX_REASON_LINES]:
+        text = line if len(line) <= _MAX_REASON_CHARS else line[: _MAX_REASON_CHARS - 1] + "…"
+        print(f"      {text}")
+    if len(lines) > _MAX_REASON_LINES:
+        print(f"      … and {len(lines) - _MAX_REASON_LINES} more (see the log)")
+
+
+@dataclass
+class RunReport:
+    warehouse: Path
+    checks: CheckTally
+    succeeded: bool
+    started_at: datetime
+    steps_failed: dict[str, str] = field(default_factory=dict)
+    log_path: Path | None = None
+
+
+def print_summary(report: RunReport) -> None:
+    checks = report.checks
+    print("\n=== ABM warehouse run summary ===")
+    print(f"warehouse: {report.warehouse}")
+    print(f"run: {'succeeded' if report.succeeded else 'FAILED'}")
+    try:
+        con = duckdb.connect(str(report.warehouse), read_only=True)
+    except duckdb.Error as error:
+        # A failed step can leave its dbt process winding down with the file locked.
+        print(f"warehouse not readable for the summary: {error}")
+        con = None
+    if con is not None:
+        with con:
+            for layer, rows in rows_per_layer(con).items():
+                print(f"rows in {layer:<13} {rows:>12,}")
+            for status, files, quarantined in load_summary(con):
+                print(f"files {status:<20} {files:>6,}   rows quarantined: {quarantined:,}")
+            total_quarantined = con.execute("select count(*) from raw.quarantine").fetchone()[0]
+            print(f"rows in quarantine (all runs) {total_quarantined:>8,}")
+            if files_loaded_by_run(con, report.started_at) == 0:
+                print(
+                    "no new files were loaded by this run: the marts were rebuilt from the "
+                    "same raw data (land new files under the landing folder to change them)"
+                )
+    for unclaimed in unclaimed_files(settings.landing_dir()):
+        print(f"not loaded: {unclaimed.message}")
+    print(
+        f"checks passed: {checks.passed}, warned: {len(checks.warned)}, "
+        f"failed: {len(checks.failed)}"
+    )
+    for name in checks.failed:
+        print(f"  FAILED  {name}")
+        _print_reason(checks.reasons.get(name, ""))
+    for name in checks.warned:
+        print(f"  warned  {name}")
+        if name.split(":")[-1] in _EXPLAINED_WARNINGS:
+            _print_reason(checks.reasons.get(name, ""))
+    for step, reason in report.steps_failed.items():
+        print(f"  step FAILED  {step}")
+        _print_reason(reason)
+    if report.log_path is not None:
+        print(f"full log: {report.log_path}")
+    if report.succeeded and not checks.failed:
+        print("result: PUBLISHED")
+    else:
+        print(
+            "result: FAILED - nothing was published; the last publication is unchanged. "
+            "Fix what is listed above and run again."
+        )
+
+
+class RefreshAlreadyRunning(RuntimeError):
+    pass
+
+
+class NothingLanded(RuntimeError):
+    pass
+
+
+@contextmanager
+def refresh_lock(warehouse: Path) -> Iterator[None]:
+    """One refresh per warehouse at a time, across processes; the OS drops it if we die."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = warehouse.with_name(warehouse.name + ".refresh.lock")
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RefreshAlreadyRunning(
+                f"another refresh of {warehouse} is running (lock {lock_path}); "
+                "wait for it to finish, then run again"
+            ) from exc
+        yield
+
+
+LAUNCHED_BY_TAG = "abm/launched_by"
+LAUNCHED_BY_CLI = "make_run"
+
+
+def active_refreshes(instance: dg.DagsterInstance, warehouse: Path) -> list[str]:
+    """Live refresh runs of this warehouse elsewhere (the UI, schedule or sensor).
+
+    Runs whose process is gone are marked failed and their pool slots freed; slots still
+    held by finished runs are freed too; runs of other warehouses are left alone.
+    """
+    outcome = reconcile(instance, DAILY_REFRESH, warehouse)
+    for run_id in outcome.marked_failed:
+        print(f"marked dead run {run_id} failed (its process is gone) and freed its pool slot")
+    for run_id in outcome.slots_freed:
+        print(f"freed the pool slot still held by finished run {run_id}")
+    return [run.run_id for run in outcome.live_same_warehouse]
+
+
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM stops a run as Ctrl-C does: Dagster ends the step (and dbt) and records it."""
+
+    def forward(_signum: int, _frame: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+
+    signal.signal(signal.SIGTERM, forward)
+
+
+def run_config(log_path: Path) -> dict:
+    return {
+        "loggers": {
+            "console": {"config": {"log_level": "CRITICAL"}},
+            "progress": {"config": {"enabled": True}},
+            "file": {"config": {"path": str(log_path)}},
+        }
+    }
+
+
+def _log_path(started_at: datetime) -> Path:
+    return settings.PROJECT_DIR / "logs" / f"refresh-{started_at:%Y%m%dT%H%M%S}.log"
+
+
+def main() -> int:
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def(DAILY_REFRESH)
+    warehouse = settings.warehouse_path()
+    landing = settings.landing_dir()
+    started_at = datetime.now(UTC)
+    log_path = _log_path(started_at)
+    _interrupt_on_sigterm()
+    try:
+        if not has_landed_files(landing) and not warehouse.exists():
+            elsewhere = "".join(f"\n  {u.message}" for u in unclaimed_files(landing))
+            raise NothingLanded(
+                f"no data has landed yet: put files under {landing}/<source>/<table>/ "
+                "(e.g. crm/account/accounts.csv; see docs/data-model.md), or run "
+                f"`make sample` for sample data{elsewhere}"
+            )
+        with refresh_lock(warehouse), dg.DagsterInstance.get() as instance:
+            running = active_refreshes(instance, warehouse)
+            if running:
+                raise RefreshAlreadyRunning(
+                    f"a refresh of {warehouse} is already running in Dagster "
+                    f"(run {', '.join(running)}); wait for it to finish, then run again"
+                )
+            print(f"refreshing {warehouse} from {landing} (full log: {log_path})", flush=True)
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            # dbt's own lines (dagster-dbt echoes them to stdout) go to the log file too.
+            with log_path.open("a", encoding="utf-8", buffering=1) as log, redirect_stdout(log):
+                result = job.execute_in_process(
+                    instance=instance,
+                    raise_on_error=False,
+                    run_config=run_config(log_path),
+                    tags={LAUNCHED_BY_TAG: LAUNCHED_BY_CLI, **this_process_tags(warehouse)},
+                )
+    except (RefreshAlreadyRunning, NothingLanded) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        print("result: REFUSED - nothing ran", file=sys.stderr)
+        return EXIT_REFUSED
+    checks = tally_checks(result.get_asset_check_evaluations())
+    report = RunReport(
+        warehouse, checks, result.success, started_at, step_failures(result), log_path
+    )
+    print_summary(report)
+    return 0 if result.success and not checks.failed else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

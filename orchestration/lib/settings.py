@@ -1,0 +1,147 @@
+"""Every setting the warehouse reads from the environment: its variable, default and meaning.
+
+This is the one place. Library code and the `make run` runner call the functions below;
+Dagster shows the same settings as the resource `abm_settings`
+(`orchestration/defs/resources.py`), one `EnvVar` field each, so the UI says where every
+value comes from. dbt reads `ABM_WAREHOUSE_PATH` and `ABM_AS_OF` itself too
+(`profiles.yml`, `dbt_project.yml`), with the same defaults, as it does `ABM_PII_SALT`,
+`ABM_DUCKDB_MEMORY_LIMIT` and `ABM_DBT_TARGET`. An unset or empty variable means its
+default; relative paths are relative to the project folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    meaning: str
+
+    def value(self, raw: str | None = None) -> str:
+        """`raw` (a value the caller already holds), else the environment; empty: default."""
+        if raw is None:
+            raw = os.environ.get(self.env)
+        return raw or self.default
+
+
+WAREHOUSE_PATH = Setting(
+    "ABM_WAREHOUSE_PATH", "data/warehouse.duckdb", "the build warehouse (DuckDB)"
+)
+LANDING_DIR = Setting("ABM_LANDING_DIR", "data/landing", "where landed files are read")
+SERVING_PATH = Setting(
+    "ABM_SERVING_PATH",
+    "data/serving.duckdb",
+    "the published DuckDB file BI reads, replaced whole by each successful publication",
+)
+EXPORTS_DIR = Setting(
+    "ABM_EXPORTS_DIR", "data/exports", "the published Parquet exports, <mart>/data.parquet"
+)
+AS_OF = Setting(
+    "ABM_AS_OF", "", "the scoring date, YYYY-MM-DD (empty: the latest event date in the data)"
+)
+DBT_VARS = Setting(
+    "ABM_DBT_VARS", "", "a JSON object of dbt vars for one run, on top of dbt_project.yml"
+)
+ALERT_WEBHOOK = Setting(
+    "ABM_ALERT_WEBHOOK", "", "a URL that gets a short JSON message when a refresh fails"
+)
+FRESHNESS_DAYS = Setting(
+    "ABM_FRESHNESS_DAYS", "3", "a feed that has not delivered a file for longer warns"
+)
+MAX_QUARANTINE_SHARE = Setting(
+    "ABM_MAX_QUARANTINE_SHARE",
+    "0.05",
+    "a landed file with more bad rows than this share is rejected whole",
+)
+MAX_FIELD_CHARS = Setting(
+    "ABM_MAX_FIELD_CHARS",
+    "10000",
+    "a row with a longer value is quarantined (no contract column is free text)",
+)
+SCHEDULE_CRON = Setting("ABM_SCHEDULE_CRON", "0 6 * * *", "when the daily refresh runs")
+SCHEDULE_TIMEZONE = Setting(
+    "ABM_SCHEDULE_TIMEZONE", "UTC", "the time zone of ABM_SCHEDULE_CRON"
+)
+
+
+def project_path(value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def warehouse_path(raw: str | None = None) -> Path:
+    return project_path(WAREHOUSE_PATH.value(raw))
+
+
+def landing_dir(raw: str | None = None) -> Path:
+    return project_path(LANDING_DIR.value(raw))
+
+
+def serving_path(raw: str | None = None) -> Path:
+    return project_path(SERVING_PATH.value(raw))
+
+
+def exports_dir(raw: str | None = None) -> Path:
+    return project_path(EXPORTS_DIR.value(raw))
+
+
+def alert_webhook(raw: str | None = None) -> str | None:
+    return ALERT_WEBHOOK.value(raw) or None
+
+
+def freshness_days(raw: str | None = None) -> float:
+    return float(_number(FRESHNESS_DAYS, raw))
+
+
+def _number(setting: Setting, raw: str | None) -> str:
+    return setting.value(raw).strip() or setting.default
+
+
+def max_quarantine_share(raw: str | None = None) -> float:
+    """Above this share of bad rows a landed file is rejected whole."""
+    value = _number(MAX_QUARANTINE_SHARE, raw)
+    share = float(value)
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"ABM_MAX_QUARANTINE_SHARE must be between 0 and 1, got {value!r}")
+    return share
+
+
+def max_field_chars(raw: str | None = None) -> int:
+    """A row with a longer value than this is quarantined."""
+    value = _number(MAX_FIELD_CHARS, raw)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"ABM_MAX_FIELD_CHARS must be a positive whole number, got {value!r}")
+    return int(value)
+
+
+# The settings a refresh run reads, by the field name the Dagster resource gives them.
+RUN_SETTINGS = {
+    "warehouse_path": WAREHOUSE_PATH,
+    "landing_dir": LANDING_DIR,
+    "serving_path": SERVING_PATH,
+    "exports_dir": EXPORTS_DIR,
+    "as_of": AS_OF,
+    "dbt_vars": DBT_VARS,
+    "alert_webhook": ALERT_WEBHOOK,
+    "freshness_days": FRESHNESS_DAYS,
+    "max_quarantine_share": MAX_QUARANTINE_SHARE,
+    "max_field_chars": MAX_FIELD_CHARS,
+}
+
+
+def export_defaults() -> None:
+    """Give every unset (or empty) run setting its default in this process's environment.
+
+    Dagster's `EnvVar` has no default of its own (an unset variable fails the run), and
+    dbt, a child process, then sees the very values the resource shows.
+    """
+    for setting in RUN_SETTINGS.values():
+        if not os.environ.get(setting.env):
+            os.environ[setting.env] = setting.default

@@ -1,5 +1,0 @@
-"""Deterministic, messy sample data for the ABM warehouse, with the planted truth beside it."""
-
-from orchestration.sample_data.generate import DEFAULT_ANCHOR, GenerationSummary, generate
-
-__all__ = ["DEFAULT_ANCHOR", "GenerationSummary", "generate"]

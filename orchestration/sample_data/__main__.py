@@ -1,3 +1,0 @@
-from orchestration.sample_data.cli import main
-
-raise SystemExit(main())

@@ -1,0 +1,3 @@
+from sample_data.cli import main
+
+raise SystemExit(main())
