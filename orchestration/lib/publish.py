@@ -35,6 +35,29 @@ class Publication:
     published_at: str
 
 
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def copy_comments(con: duckdb.DuckDBPyConnection, mart: str) -> None:
+    """The mart's table and column descriptions (dbt `persist_docs`) travel with it,
+    so a BI tool browsing the serving file shows what each column means."""
+    table = con.execute(
+        "select comment from duckdb_tables() "
+        "where database_name = 'build' and schema_name = 'marts' and table_name = ?",
+        [mart],
+    ).fetchone()
+    if table and table[0]:
+        con.execute(f'comment on table marts."{mart}" is {_quoted(table[0])}')
+    columns = con.execute(
+        "select column_name, comment from duckdb_columns() where database_name = 'build' "
+        "and schema_name = 'marts' and table_name = ? and comment is not null",
+        [mart],
+    ).fetchall()
+    for column, comment in columns:
+        con.execute(f'comment on column marts."{mart}"."{column}" is {_quoted(comment)}')
+
+
 def bi_marts(manifest_path: Path) -> list[str]:
     """Models tagged `bi` in the dbt manifest: the tables BI may read."""
     manifest = json.loads(manifest_path.read_text())
@@ -80,6 +103,7 @@ def publish(
             con.execute("create schema marts")
             for mart in marts:
                 con.execute(f'create table marts."{mart}" as select * from build.marts."{mart}"')
+                copy_comments(con, mart)
                 row_counts[mart] = con.execute(f'select count(*) from marts."{mart}"').fetchone()[0]
                 mart_dir = staged_exports / mart
                 mart_dir.mkdir(parents=True)

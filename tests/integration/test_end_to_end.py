@@ -95,3 +95,38 @@ def test_the_publication_is_readable(built_warehouse: BuiltWarehouse) -> None:
     with duckdb.connect(str(built_warehouse.serving_path), read_only=True) as con:
         published = con.execute("select run_id from marts._publication").fetchall()
     assert len(published) == 1
+
+
+def test_descriptions_travel_as_comments(built_warehouse: BuiltWarehouse) -> None:
+    """dbt descriptions become comments in the build warehouse and in the serving file:
+    every published column carries its YAML description."""
+    import json
+
+    manifest_path = Path(__file__).resolve().parents[2] / "target" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    described = {
+        node["name"]: {name: col["description"] for name, col in node["columns"].items()}
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and "bi" in node["tags"]
+    }
+    for path in (built_warehouse.serving_path, built_warehouse.warehouse_path):
+        with duckdb.connect(str(path), read_only=True) as con:
+            comments = {
+                (table, column): comment
+                for table, column, comment in con.execute(
+                    "select table_name, column_name, comment from duckdb_columns() "
+                    "where schema_name = 'marts'"
+                ).fetchall()
+            }
+            tables = dict(
+                con.execute(
+                    "select table_name, comment from duckdb_tables() where schema_name = 'marts'"
+                ).fetchall()
+            )
+        for mart, columns in described.items():
+            assert tables[mart], f"{path.name}: {mart} has no table comment"
+            for column, description in columns.items():
+                comment = comments[(mart, column)]
+                assert comment in (description, description.strip()), f"{path.name}: {mart}.{column}"
+    tier_reason = comments[("account_tiers", "tier_reason")]
+    assert tier_reason and "tier" in tier_reason.lower()
