@@ -127,6 +127,7 @@ def test_descriptions_travel_as_comments(built_warehouse: BuiltWarehouse) -> Non
             assert tables[mart], f"{path.name}: {mart} has no table comment"
             for column, description in columns.items():
                 comment = comments[(mart, column)]
-                assert comment in (description, description.strip()), f"{path.name}: {mart}.{column}"
+                where = f"{path.name}: {mart}.{column}"
+                assert comment in (description, description.strip()), where
     tier_reason = comments[("account_tiers", "tier_reason")]
     assert tier_reason and "tier" in tier_reason.lower()
