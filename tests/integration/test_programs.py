@@ -36,6 +36,12 @@ def warehouse(built_warehouse) -> Path:
 def test_no_failed_check_on_my_models(built_warehouse) -> None:
     mine = MY_MARTS + (
         "int_journey_stage_dates",
+        "int_abm_cluster_",
+        "int_account_program_plans",
+        "int_kpi_",
+        "int_account_engagement_trends",
+        "int_account_value_bands",
+        "int_account_technology_profiles",
         "program_menu",
         "program_requests",
         "value_bands",

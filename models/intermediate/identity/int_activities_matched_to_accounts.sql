@@ -85,6 +85,7 @@ candidates as (
         activities.activity_date,
         activities.occurred_at,
         activities.activity_type,
+        activities.channel,
         lower(trim(activities.email)) as email,
         activities.email_domain,
         coalesce(activities.is_free_mail, false) as is_free_mail,
@@ -142,6 +143,7 @@ matched as (
         candidates.email,
         candidates.ip_domain,
         candidates.activity_type,
+        candidates.channel,
         candidates.activity_date,
         candidates.occurred_at
     from candidates
@@ -159,6 +161,7 @@ final as (
         matched.email,
         matched.ip_domain,
         matched.activity_type,
+        matched.channel,
         matched.activity_date,
         matched.occurred_at
     from matched

@@ -1,119 +1,14 @@
-{#- One row per net-new company (a universe account not in the CRM) worth adding
-    as of the scoring date: account_tiers puts it in one of var net_new_tiers, or
-    its fit grade is one of var net_new_fit_grades (never when the ICP excludes
-    it). Ranked by tier, then the tiers' priority_score, fit_score, account_id,
-    with the firmographics sales needs to create the account and the reason in
-    plain words (fit reasons, intent topics, engagement, tier reason). -#}
-{#- An empty var list renders in (''), which matches nothing. -#}
-{%- set listed_tiers = "'" ~ var('net_new_tiers') | join("', '") ~ "'" -%}
-{%- set listed_grades = "'" ~ var('net_new_fit_grades') | join("', '") ~ "'" -%}
+{#- One row per net-new company worth adding as of the scoring date
+    (int_net_new_accounts_qualified says which and why): ranked by tier, then
+    the tiers' priority_score, fit_score, account_id, with the firmographics
+    sales needs to create the account and the reason in plain words (fit
+    reasons, intent topics, engagement, tier reason). -#}
 {%- set string = dbt.type_string() -%}
 {%- set int = dbt.type_int() -%}
 with
 
-accounts as (
-    select * from {{ ref('int_accounts') }}
-),
-
-tiers as (
-    select * from {{ ref('int_account_tiers') }}
-),
-
-fit_scores as (
-    select * from {{ ref('int_account_fit_scores') }}
-),
-
-engagement_scores as (
-    select * from {{ ref('int_account_engagement_scores') }}
-),
-
-current_tiers as (
-    select * from tiers
-    where as_of_date = {{ as_of_date() }}
-),
-
-current_fit_scores as (
-    select * from fit_scores
-    where as_of_date = {{ as_of_date() }}
-),
-
-current_engagement as (
-    select * from engagement_scores
-    where as_of_date = {{ as_of_date() }}
-),
-
-net_new as (
-    select
-        -- ids
-        accounts.account_id,
-        current_tiers.as_of_date,
-        accounts.parent_account_id,
-        accounts.ultimate_parent_account_id,
-        -- firmographics
-        accounts.account_name,
-        accounts.domain,
-        accounts.industry,
-        accounts.sub_industry,
-        accounts.employee_count,
-        current_tiers.size_band,
-        accounts.annual_revenue,
-        accounts.country_code,
-        accounts.region,
-        accounts.state,
-        accounts.city,
-        accounts.founded_year,
-        parents.account_name as parent_account_name,
-        parents.domain as parent_domain,
-        parents.is_in_crm as is_parent_in_crm,
-        accounts.known_by_sources,
-        -- tier
-        current_tiers.tier,
-        current_tiers.tier_rank,
-        current_tiers.motion,
-        current_tiers.reason_code as tier_reason_code,
-        current_tiers.tier_reason,
-        current_tiers.priority_score,
-        -- fit
-        current_tiers.fit_score,
-        current_tiers.fit_grade,
-        current_tiers.estimated_win_probability,
-        current_fit_scores.evidence_level,
-        current_fit_scores.fit_reasons,
-        coalesce(
-            current_tiers.is_excluded, current_fit_scores.is_excluded, false
-        ) as is_excluded,
-        -- intent and engagement
-        current_tiers.intent_score,
-        coalesce(current_tiers.is_surging, false) as is_surging,
-        current_tiers.top_topics,
-        current_tiers.primary_need,
-        current_tiers.engagement_score,
-        coalesce(current_tiers.is_engaged, false) as is_engaged,
-        coalesce(current_engagement.anonymous_activity_count, 0) as anonymous_activity_count,
-        -- potential
-        current_tiers.expected_acv,
-        current_tiers.acv_class
-    from accounts
-    inner join current_tiers
-        on accounts.account_id = current_tiers.account_id
-    left join current_fit_scores
-        on accounts.account_id = current_fit_scores.account_id
-    left join current_engagement
-        on accounts.account_id = current_engagement.account_id
-    left join accounts as parents
-        on accounts.parent_account_id = parents.account_id
-    where not accounts.is_in_crm
-),
-
 qualified as (
-    select
-        net_new.*,
-        net_new.tier in ({{ listed_tiers }}) as reaches_tier,
-        coalesce(
-            net_new.fit_grade in ({{ listed_grades }}) and not net_new.is_excluded,
-            false
-        ) as reaches_fit_bar
-    from net_new
+    select * from {{ ref('int_net_new_accounts_qualified') }}
 ),
 
 listed as (
@@ -126,11 +21,6 @@ listed as (
                 coalesce(qualified.fit_score, -1) desc,
                 qualified.account_id asc
         ) as net_new_rank,
-        case
-            when qualified.reaches_tier and qualified.reaches_fit_bar then 'tier_and_fit_grade'
-            when qualified.reaches_tier then 'tier'
-            else 'fit_grade'
-        end as qualified_by,
         {{ dbt.concat([
             "'Fit '", "coalesce(qualified.fit_grade, '?')",
             "' ('", "coalesce(cast(cast(round(qualified.fit_score, 0) as " ~ int ~ ") as " ~ string ~ "), '?')",
@@ -158,7 +48,6 @@ listed as (
             "'.'",
         ]) }} as engagement_sentence
     from qualified
-    where qualified.reaches_tier or qualified.reaches_fit_bar
 ),
 
 final as (

@@ -1,4 +1,4 @@
-{#- One row per budget roll-up of account_program_plan for the quarter: the total,
+{#- One row per budget roll-up of int_account_program_plans for the quarter: the total,
     each plan tier, each ABM cluster and each account owner, with accounts,
     program items and planned cost. -#}
 {{
@@ -11,7 +11,7 @@
 with
 
 plan as (
-    select * from {{ ref('account_program_plan') }}
+    select * from {{ ref('int_account_program_plans') }}
 ),
 
 rolled_up as (

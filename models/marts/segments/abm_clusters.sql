@@ -1,4 +1,4 @@
-{#- One row per ABM-lite cluster at the as-of date (abm_cluster_members): its
+{#- One row per ABM-lite cluster at the as-of date (int_abm_cluster_members): its
     need (cluster_key), industry and size band where the cluster is that narrow,
     size, and whether the size is within vars abm_cluster_min_size /
     abm_cluster_max_size. below_min happens only to a last-level pool of a
@@ -14,7 +14,7 @@
 with
 
 members as (
-    select * from {{ ref('abm_cluster_members') }}
+    select * from {{ ref('int_abm_cluster_members') }}
 ),
 
 clusters as (
