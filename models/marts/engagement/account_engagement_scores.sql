@@ -5,11 +5,12 @@
     config(
         materialized='incremental',
         unique_key='as_of_date',
-        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
-        partition_by=(['as_of_date'] if target.type == 'spark' else none),
+        incremental_strategy=as_of_date_incremental('strategy'),
+        partition_by=as_of_date_incremental('partition_by'),
         on_schema_change='append_new_columns',
     )
 }}
+-- depends_on: {{ ref('int_as_of_date') }}
 with
 
 account_engagement_scores as (
