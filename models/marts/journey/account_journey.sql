@@ -6,11 +6,7 @@
     furthest ever entered. -#}
 {{
     config(
-        materialized='incremental',
-        unique_key='as_of_date',
-        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
-        partition_by=(['as_of_date'] if target.type == 'spark' else none),
-        on_schema_change='append_new_columns',
+        **partitioned_incremental('as_of_date'),
         tags=['bi'],
     )
 }}
