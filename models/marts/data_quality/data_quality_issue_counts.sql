@@ -3,7 +3,7 @@
 with
 
 issues as (
-    select * from {{ ref('data_quality_issues') }}
+    select * from {{ ref('int_data_quality_issues') }}
 ),
 
 as_of as (
