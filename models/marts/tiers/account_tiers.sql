@@ -10,6 +10,8 @@
         on_schema_change='append_new_columns',
     )
 }}
+-- as_of_date() refs int_as_of_date only inside is_incremental(): declare it.
+-- depends_on: {{ ref('int_as_of_date') }}
 with
 
 account_tiers as (
