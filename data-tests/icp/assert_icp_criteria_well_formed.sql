@@ -22,7 +22,7 @@ malformed as (
     from criteria
     where
         operator in ('less_than', 'greater_than')
-        and {{ dbt.safe_cast('value', icp_type_double()) }} is null
+        and {{ dbt.safe_cast('value', type_double()) }} is null
 
     union all
 

@@ -15,7 +15,7 @@ final as (
         not accounts.is_in_crm
         and (
             accounts.domain is null
-            or accounts.account_id != {{ identity_domain_account_id('accounts.domain') }}
+            or accounts.account_id != {{ domain_account_id('accounts.domain') }}
         )
 )
 

@@ -64,19 +64,19 @@ opportunity_facts as (
         cast(sum(cast(case
             when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
                 then opportunities.amount_usable
-        end as {{ exact_decimal() }})) as {{ identity_type_double() }}) as lifetime_value,
+        end as {{ exact_decimal() }})) as {{ type_double() }}) as lifetime_value,
         cast(avg(cast(case
             when
                 opportunities.is_won and opportunities.close_date <= as_of.as_of_date
                 and opportunities.opportunity_type in ('new_business', 'renewal')
                 then opportunities.amount_usable
-        end as {{ exact_decimal() }})) as {{ identity_type_double() }}) as average_annual_contract_value,
+        end as {{ exact_decimal() }})) as {{ type_double() }}) as average_annual_contract_value,
         cast(sum(cast(case
             when
                 opportunities.created_date <= as_of.as_of_date
                 and not (opportunities.is_closed and opportunities.close_date <= as_of.as_of_date)
                 then opportunities.amount_usable
-        end as {{ exact_decimal() }})) as {{ identity_type_double() }}) as open_pipeline,
+        end as {{ exact_decimal() }})) as {{ type_double() }}) as open_pipeline,
         sum(case
             when opportunities.is_won and opportunities.close_date <= as_of.as_of_date
                 then 1
@@ -141,8 +141,8 @@ known_contacts as (
     select
         contacts.account_id,
         contacts.contact_id,
-        {{ identity_word_text('contacts.title') }} as title_words,
-        {{ identity_word_text('contacts.department') }} as department_words
+        {{ word_text('contacts.title') }} as title_words,
+        {{ word_text('contacts.department') }} as department_words
     from contacts
     cross join as_of
     where contacts.created_at is null or cast(contacts.created_at as date) <= as_of.as_of_date
@@ -190,18 +190,18 @@ final as (
         opportunity_facts.first_won_date,
         opportunity_facts.last_won_date,
         cast(coalesce(opportunity_facts.deal_cycles, 0) as {{ dbt.type_int() }}) as deal_cycles,
-        cast(coalesce(opportunity_facts.lifetime_value, 0) as {{ identity_type_double() }}) as lifetime_value,
+        cast(coalesce(opportunity_facts.lifetime_value, 0) as {{ type_double() }}) as lifetime_value,
         cast(
-            opportunity_facts.average_annual_contract_value as {{ identity_type_double() }}
+            opportunity_facts.average_annual_contract_value as {{ type_double() }}
         ) as average_annual_contract_value,
-        cast(coalesce(opportunity_facts.open_pipeline, 0) as {{ identity_type_double() }}) as open_pipeline,
+        cast(coalesce(opportunity_facts.open_pipeline, 0) as {{ type_double() }}) as open_pipeline,
         cast(coalesce(opportunity_facts.won_deal_count, 0) as {{ dbt.type_int() }}) as won_deal_count,
         cast(coalesce(opportunity_facts.closed_deal_count, 0) as {{ dbt.type_int() }}) as closed_deal_count,
         cast(
             case
                 when opportunity_facts.closed_deal_count > 0
                     then 1.0 * opportunity_facts.won_deal_count / opportunity_facts.closed_deal_count
-            end as {{ identity_type_double() }}
+            end as {{ type_double() }}
         ) as win_rate,
         touch_facts.last_touch_date,
         cast(

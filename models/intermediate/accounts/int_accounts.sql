@@ -114,7 +114,7 @@ final as (
         joined.sub_industry,
         cast(joined.employee_count as {{ dbt.type_bigint() }}) as employee_count,
         joined.employee_count_source,
-        cast(joined.annual_revenue as {{ identity_type_double() }}) as annual_revenue,
+        cast(joined.annual_revenue as {{ type_double() }}) as annual_revenue,
         joined.annual_revenue_source,
         joined.country_code,
         joined.country_code_source,

@@ -9,7 +9,7 @@
     var engagement_roles_target, and the spike (0 or 1). -#}
 {{ config(**partitioned_incremental('as_of_date')) }}
 {%- set weights = var('engagement_weights') -%}
-{%- set double = identity_type_double() -%}
+{%- set double = type_double() -%}
 with
 
 as_of as (
@@ -55,10 +55,10 @@ components as (
         coalesce(breadth.engaged_people, 0) as engaged_people,
         coalesce(breadth.engaged_buying_roles, 0) as engaged_buying_roles,
         coalesce(activity_counts.is_spiking, false) as is_spiking,
-        {{ tiers_capped_share('point_facts.activity_points', var('engagement_points_saturation')) }}
+        {{ capped_share('point_facts.activity_points', var('engagement_points_saturation')) }}
             as activity_component,
-        {{ tiers_capped_share('breadth.engaged_people', var('engagement_people_target')) }} as people_component,
-        {{ tiers_capped_share('breadth.engaged_buying_roles', var('engagement_roles_target')) }} as roles_component
+        {{ capped_share('breadth.engaged_people', var('engagement_people_target')) }} as people_component,
+        {{ capped_share('breadth.engaged_buying_roles', var('engagement_roles_target')) }} as roles_component
     from accounts
     cross join as_of
     left join point_facts

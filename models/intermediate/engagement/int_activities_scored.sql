@@ -43,7 +43,7 @@ final as (
         cast(
             coalesce(activity_weights.points, 0)
             * case when flagged.is_anonymous then {{ var('engagement_anonymous_weight') }} else 1 end
-            as {{ identity_type_double() }}
+            as {{ type_double() }}
         ) as activity_points,
         flagged.is_anonymous,
         flagged.activity_date

@@ -23,7 +23,7 @@ final as (
         ) as known_people,
         cast(sum(cast(
             activities.activity_points as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as activity_points
+        )) as {{ type_double() }}) as activity_points
     from activities
     group by
         activities.account_id,

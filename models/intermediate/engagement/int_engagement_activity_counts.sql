@@ -63,7 +63,7 @@ final as (
         cast(counts.known_activity_count as {{ dbt.type_int() }}) as known_activity_count,
         cast(counts.anonymous_activity_count as {{ dbt.type_int() }}) as anonymous_activity_count,
         cast(counts.last_7d_activity_count as {{ dbt.type_int() }}) as last_7d_activity_count,
-        cast(counts.baseline_weekly_activity_count as {{ identity_type_double() }})
+        cast(counts.baseline_weekly_activity_count as {{ type_double() }})
             as baseline_weekly_activity_count,
         counts.last_7d_activity_count >= {{ var('engagement_spike_min_activities') }}
         and counts.last_7d_activity_count

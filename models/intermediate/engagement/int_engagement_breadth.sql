@@ -48,8 +48,8 @@ engaged_contacts as (
     select distinct
         window_people.account_id,
         contacts.contact_id,
-        {{ identity_word_text('contacts.title') }} as title_words,
-        {{ identity_word_text('contacts.department') }} as department_words
+        {{ word_text('contacts.title') }} as title_words,
+        {{ word_text('contacts.department') }} as department_words
     from window_people
     inner join contacts
         on window_people.contact_id = contacts.contact_id

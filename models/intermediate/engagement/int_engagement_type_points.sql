@@ -25,7 +25,7 @@ days_decayed as (
         account_days.activity_type,
         account_days.is_anonymous,
         account_days.activity_points
-        * {{ tiers_decay(
+        * {{ decay_weight(
             dbt.datediff('account_days.activity_date', 'as_of.as_of_date', 'day'),
             var('engagement_half_life_days')) }} as decayed_points
     from account_days
@@ -42,11 +42,11 @@ type_points as (
         days_decayed.activity_type,
         cast(sum(cast(
             days_decayed.decayed_points as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as raw_points,
+        )) as {{ type_double() }}) as raw_points,
         cast(sum(cast(
             case when days_decayed.is_anonymous then 0 else days_decayed.decayed_points end
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as known_raw_points
+        )) as {{ type_double() }}) as known_raw_points
     from days_decayed
     group by days_decayed.account_id, days_decayed.activity_type
 ),
@@ -69,16 +69,16 @@ final as (
         capped.account_id,
         capped.activity_type,
         as_of.as_of_date,
-        cast(capped.raw_points as {{ identity_type_double() }}) as raw_points,
-        cast(capped.known_raw_points as {{ identity_type_double() }}) as known_raw_points,
-        cast(capped.cap_points as {{ identity_type_double() }}) as cap_points,
-        cast(capped.capped_points as {{ identity_type_double() }}) as capped_points,
+        cast(capped.raw_points as {{ type_double() }}) as raw_points,
+        cast(capped.known_raw_points as {{ type_double() }}) as known_raw_points,
+        cast(capped.cap_points as {{ type_double() }}) as cap_points,
+        cast(capped.capped_points as {{ type_double() }}) as capped_points,
         cast(
             case
                 when capped.raw_points > 0
                     then capped.capped_points * capped.known_raw_points / capped.raw_points
                 else 0
-            end as {{ identity_type_double() }}
+            end as {{ type_double() }}
         ) as known_capped_points
     from capped
     cross join as_of

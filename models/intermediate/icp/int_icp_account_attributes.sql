@@ -18,15 +18,15 @@ technologies as (
 ),
 
 employee_bands as (
-    {{ icp_band_bounds('employee_bands') }}
+    {{ band_bounds('employee_bands') }}
 ),
 
 revenue_bands as (
-    {{ icp_band_bounds('revenue_bands') }}
+    {{ band_bounds('revenue_bands') }}
 ),
 
 company_age_bands as (
-    {{ icp_band_bounds('company_age_bands') }}
+    {{ band_bounds('company_age_bands') }}
 ),
 
 single_valued as (

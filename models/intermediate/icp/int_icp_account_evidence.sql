@@ -112,8 +112,8 @@ final as (
         cast(known_attributes as {{ dbt.type_int() }}) as known_attributes,
         cast(supported_attributes as {{ dbt.type_int() }}) as supported_attributes,
         cast(scored_attribute_count as {{ dbt.type_int() }}) as scored_attribute_count,
-        cast(data_completeness as {{ icp_type_double() }}) as data_completeness,
-        cast(supported_share as {{ icp_type_double() }}) as supported_share,
+        cast(data_completeness as {{ type_double() }}) as data_completeness,
+        cast(supported_share as {{ type_double() }}) as supported_share,
         case
             when data_completeness >= {{ strong_min }} and supported_share >= {{ strong_min }} then 'strong'
             when data_completeness < {{ thin_below }} or supported_share < {{ thin_below }} then 'thin'

@@ -30,7 +30,7 @@ profile_values as (
         account_id,
         attribute_name as field,
         bucket as text_value,
-        cast(null as {{ icp_type_double() }}) as number_value
+        cast(null as {{ type_double() }}) as number_value
     from attributes
 
     union all
@@ -40,7 +40,7 @@ profile_values as (
         account_id,
         'account_type' as field,
         account_type as text_value,
-        cast(null as {{ icp_type_double() }}) as number_value
+        cast(null as {{ type_double() }}) as number_value
     from scoped_accounts
     where account_type is not null
 
@@ -51,7 +51,7 @@ profile_values as (
         account_id,
         'domain' as field,
         domain as text_value,
-        cast(null as {{ icp_type_double() }}) as number_value
+        cast(null as {{ type_double() }}) as number_value
     from scoped_accounts
     where domain is not null
 
@@ -62,7 +62,7 @@ profile_values as (
         account_id,
         'employee_count' as field,
         cast(null as {{ dbt.type_string() }}) as text_value,
-        cast(employee_count as {{ icp_type_double() }}) as number_value
+        cast(employee_count as {{ type_double() }}) as number_value
     from scoped_accounts
     where employee_count is not null
 
@@ -73,7 +73,7 @@ profile_values as (
         account_id,
         'annual_revenue' as field,
         cast(null as {{ dbt.type_string() }}) as text_value,
-        cast(annual_revenue as {{ icp_type_double() }}) as number_value
+        cast(annual_revenue as {{ type_double() }}) as number_value
     from scoped_accounts
     where annual_revenue is not null
 ),
@@ -96,12 +96,12 @@ exclusion_matches as (
                 or (
                     exclusion_criteria.operator = 'less_than'
                     and profile_values.number_value
-                    < {{ dbt.safe_cast('exclusion_criteria.value', icp_type_double()) }}
+                    < {{ dbt.safe_cast('exclusion_criteria.value', type_double()) }}
                 )
                 or (
                     exclusion_criteria.operator = 'greater_than'
                     and profile_values.number_value
-                    > {{ dbt.safe_cast('exclusion_criteria.value', icp_type_double()) }}
+                    > {{ dbt.safe_cast('exclusion_criteria.value', type_double()) }}
                 )
             )
 ),

@@ -41,7 +41,7 @@ account_weights as (
     select
         cutoff_name,
         account_id,
-        cast(sum(cast(weight as {{ exact_decimal() }})) as {{ identity_type_double() }}) as total_weight
+        cast(sum(cast(weight as {{ exact_decimal() }})) as {{ type_double() }}) as total_weight
     from contributions
     group by
         cutoff_name,
@@ -67,12 +67,12 @@ final as (
     select
         cutoff_name,
         account_id,
-        cast(100.0 * {{ icp_sigmoid('total_weight') }} as {{ icp_type_double() }}) as fit_score,
-        cast({{ icp_sigmoid(
+        cast(100.0 * {{ sigmoid('total_weight') }} as {{ type_double() }}) as fit_score,
+        cast({{ sigmoid(
             'ln(base_win_rate / (1 - base_win_rate)) + total_weight'
-        ) }} as {{ icp_type_double() }}) as estimated_win_probability,
-        cast(total_weight as {{ icp_type_double() }}) as total_weight,
-        cast(base_win_rate as {{ icp_type_double() }}) as base_win_rate
+        ) }} as {{ type_double() }}) as estimated_win_probability,
+        cast(total_weight as {{ type_double() }}) as total_weight,
+        cast(base_win_rate as {{ type_double() }}) as base_win_rate
     from weighted
 )
 

@@ -31,7 +31,7 @@ reason_candidates as (
             else {{ dbt.concat([
                 'value_text',
                 "': wins '",
-                'cast(' ~ icp_round('lift', 1) ~ ' as ' ~ dbt.type_string() ~ ')',
+                'cast(' ~ round_double('lift', 1) ~ ' as ' ~ dbt.type_string() ~ ')',
                 "'x as often'",
             ]) }}
         end as reason_text,

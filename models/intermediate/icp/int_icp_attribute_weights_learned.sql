@@ -22,8 +22,8 @@ totals as (
     select
         cutoff_name,
         count(*) as training_accounts,
-        cast(sum(cast(won_weight as {{ exact_decimal() }})) as {{ identity_type_double() }}) as weighted_wins,
-        cast(sum(cast(lost_weight as {{ exact_decimal() }})) as {{ identity_type_double() }}) as weighted_losses
+        cast(sum(cast(won_weight as {{ exact_decimal() }})) as {{ type_double() }}) as weighted_wins,
+        cast(sum(cast(lost_weight as {{ exact_decimal() }})) as {{ type_double() }}) as weighted_losses
     from training
     group by cutoff_name
 ),
@@ -49,11 +49,11 @@ bucket_counts as (
         count(*) as support,  -- noqa: RF04
         sum(case when training.is_won then 1 else 0 end) as won_accounts,
         sum(case when training.is_won then 0 else 1 end) as lost_accounts,
-        cast(sum(cast(training.won_weight as {{ exact_decimal() }})) as {{ identity_type_double() }}) as weighted_wins,
+        cast(sum(cast(training.won_weight as {{ exact_decimal() }})) as {{ type_double() }}) as weighted_wins,
         cast(sum(cast(
             training.lost_weight
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as weighted_losses
+        )) as {{ type_double() }}) as weighted_losses
     from attributes
     inner join training
         on
@@ -117,13 +117,13 @@ final as (
         cast(support as {{ dbt.type_int() }}) as support,  -- noqa: RF04
         cast(won_accounts as {{ dbt.type_int() }}) as won_accounts,
         cast(lost_accounts as {{ dbt.type_int() }}) as lost_accounts,
-        cast(weighted_wins as {{ icp_type_double() }}) as weighted_wins,
-        cast(weighted_losses as {{ icp_type_double() }}) as weighted_losses,
-        cast(base_win_rate as {{ icp_type_double() }}) as base_win_rate,
-        cast(win_rate as {{ icp_type_double() }}) as win_rate,
-        cast(smoothed_win_rate as {{ icp_type_double() }}) as smoothed_win_rate,
-        cast(smoothed_win_rate / nullif(base_win_rate, 0) as {{ icp_type_double() }}) as lift,
-        cast(learned_weight as {{ icp_type_double() }}) as learned_weight,
+        cast(weighted_wins as {{ type_double() }}) as weighted_wins,
+        cast(weighted_losses as {{ type_double() }}) as weighted_losses,
+        cast(base_win_rate as {{ type_double() }}) as base_win_rate,
+        cast(win_rate as {{ type_double() }}) as win_rate,
+        cast(smoothed_win_rate as {{ type_double() }}) as smoothed_win_rate,
+        cast(smoothed_win_rate / nullif(base_win_rate, 0) as {{ type_double() }}) as lift,
+        cast(learned_weight as {{ type_double() }}) as learned_weight,
         is_supported
     from weighted
 )

@@ -39,7 +39,7 @@ criteria_points as (
         cast(sum(cast(
             case when action = 'add' then points end
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as added_points,
+        )) as {{ type_double() }}) as added_points,
         max(case when action = 'override' then points end) as override_points,
         {{ dbt.listagg('reason', "'; '", 'order by criterion_id') }} as rule_reason
     from criteria
@@ -122,26 +122,26 @@ final as (
         cast(support as {{ dbt.type_int() }}) as support,  -- noqa: RF04
         cast(won_accounts as {{ dbt.type_int() }}) as won_accounts,
         cast(lost_accounts as {{ dbt.type_int() }}) as lost_accounts,
-        cast(base_win_rate as {{ icp_type_double() }}) as base_win_rate,
-        cast(win_rate as {{ icp_type_double() }}) as win_rate,
-        cast(smoothed_win_rate as {{ icp_type_double() }}) as smoothed_win_rate,
-        cast(lift as {{ icp_type_double() }}) as lift,
+        cast(base_win_rate as {{ type_double() }}) as base_win_rate,
+        cast(win_rate as {{ type_double() }}) as win_rate,
+        cast(smoothed_win_rate as {{ type_double() }}) as smoothed_win_rate,
+        cast(lift as {{ type_double() }}) as lift,
         is_supported,
         is_scored,
-        cast(learned_weight as {{ icp_type_double() }}) as learned_weight,
-        cast(added_points as {{ icp_type_double() }}) as added_points,
-        cast(override_points as {{ icp_type_double() }}) as override_points,
+        cast(learned_weight as {{ type_double() }}) as learned_weight,
+        cast(added_points as {{ type_double() }}) as added_points,
+        cast(override_points as {{ type_double() }}) as override_points,
         {%- if mode == 'learned' %}
-            cast(learned_part as {{ icp_type_double() }}) as weight,
+            cast(learned_part as {{ type_double() }}) as weight,
             false as is_rule_applied,
         {%- elif mode == 'rules' %}
             cast(
-                coalesce(override_points, 0) + coalesce(added_points, 0) as {{ icp_type_double() }}
+                coalesce(override_points, 0) + coalesce(added_points, 0) as {{ type_double() }}
             ) as weight,
             rule_reason is not null as is_rule_applied,
         {%- else %}
             cast(
-                coalesce(override_points, learned_part) + coalesce(added_points, 0) as {{ icp_type_double() }}
+                coalesce(override_points, learned_part) + coalesce(added_points, 0) as {{ type_double() }}
             ) as weight,
             rule_reason is not null as is_rule_applied,
         {%- endif %}

@@ -36,7 +36,7 @@ closed_by_cutoff as (
         opportunities.is_won,
         opportunities.close_date,
         {{ icp_is_outcome_type('opportunities.opportunity_type') }} as is_outcome_type,
-        {{ icp_type_in(
+        {{ opportunity_type_in(
             'opportunities.opportunity_type',
             var('icp_deal_cycle_types'),
             var('icp_count_untyped_opportunities')
@@ -72,14 +72,14 @@ final as (
         cast(closed_deals as {{ dbt.type_int() }}) as closed_deals,
         cast(won_deals as {{ dbt.type_int() }}) as won_deals,
         cast(won_deal_cycles as {{ dbt.type_int() }}) as won_deal_cycles,
-        cast({{ best_weight }} as {{ icp_type_double() }}) as sample_weight,
+        cast({{ best_weight }} as {{ type_double() }}) as sample_weight,
         won_deals > 0 as is_won,
         {%- if var('icp_training_unit') == 'deal' %}
-            cast(won_deals * {{ best_weight }} as {{ icp_type_double() }}) as won_weight,
-            cast(closed_deals - won_deals as {{ icp_type_double() }}) as lost_weight,
+            cast(won_deals * {{ best_weight }} as {{ type_double() }}) as won_weight,
+            cast(closed_deals - won_deals as {{ type_double() }}) as lost_weight,
         {%- else %}
-            cast(case when won_deals > 0 then {{ best_weight }} else 0 end as {{ icp_type_double() }}) as won_weight,
-            cast(case when won_deals > 0 then 0 else 1 end as {{ icp_type_double() }}) as lost_weight,
+            cast(case when won_deals > 0 then {{ best_weight }} else 0 end as {{ type_double() }}) as won_weight,
+            cast(case when won_deals > 0 then 0 else 1 end as {{ type_double() }}) as lost_weight,
         {%- endif %}
         won_deals > 0
         and won_deal_cycles >= {{ var('icp_best_customer_min_deal_cycles') }} as is_best_customer,

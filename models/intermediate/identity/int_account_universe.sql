@@ -1,6 +1,6 @@
 {#- The account universe: one row per master CRM account plus one row per
     registrable domain known only from enrichment, intent or anonymous activity
-    (id from identity_domain_account_id, stable across runs). -#}
+    (id from domain_account_id, stable across runs). -#}
 with
 
 crm_map as (

@@ -123,7 +123,7 @@ matched as (
             when with_registrable.is_free_mail then null
             when exact_match.account_id is not null then exact_match.account_id
             when registrable_match.account_id is not null then registrable_match.account_id
-            else {{ identity_domain_account_id('with_registrable.registrable_domain') }}
+            else {{ domain_account_id('with_registrable.registrable_domain') }}
         end as account_id,
         case
             when with_registrable.is_free_mail then null

@@ -10,7 +10,7 @@
     intent_score = 100 x the var intent_weights mix of the four. -#}
 {{ config(**partitioned_incremental('as_of_date')) }}
 {%- set weights = var('intent_weights') -%}
-{%- set double = identity_type_double() -%}
+{%- set double = type_double() -%}
 with
 
 as_of as (
@@ -56,14 +56,14 @@ components as (
         coalesce(g2_signals.g2_signal_count, 0) as g2_signal_count,
         coalesce(g2_signals.g2_weighted_signal, 0) as g2_weighted_signal,
         g2_signals.last_g2_signal_date,
-        {{ tiers_capped_share('account_surges.weighted_surge', var('intent_topic_saturation')) }}
+        {{ capped_share('account_surges.weighted_surge', var('intent_topic_saturation')) }}
             as surge_component,
-        {{ tiers_capped_share(
+        {{ capped_share(
             '1.0 * account_surges.surging_topic_count / nullif(selected_topics.selected_topic_count, 0)',
             var('intent_breadth_target')) }} as breadth_component,
-        {{ tiers_capped_share('account_surges.spiking_topic_count', var('intent_spike_topics_target')) }}
+        {{ capped_share('account_surges.spiking_topic_count', var('intent_spike_topics_target')) }}
             as spike_component,
-        {{ tiers_capped_share('g2_signals.g2_weighted_signal', var('intent_g2_saturation')) }} as g2_component
+        {{ capped_share('g2_signals.g2_weighted_signal', var('intent_g2_saturation')) }} as g2_component
     from accounts
     cross join as_of
     cross join selected_topics

@@ -30,10 +30,10 @@ g2_facts as (
         max(g2_signals.signal_date) as last_g2_signal_date,
         cast(sum(cast(
             coalesce(g2_weights.weight, 0)
-            * {{ tiers_decay(dbt.datediff('g2_signals.signal_date', 'as_of.as_of_date', 'day'),
+            * {{ decay_weight(dbt.datediff('g2_signals.signal_date', 'as_of.as_of_date', 'day'),
                              var('intent_g2_half_life_days')) }}
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as g2_weighted_signal
+        )) as {{ type_double() }}) as g2_weighted_signal
     from g2_signals
     cross join as_of
     inner join g2_domains

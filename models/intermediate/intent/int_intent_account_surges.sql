@@ -20,7 +20,7 @@ bombora_facts as (
         cast(sum(cast(
             case when topic_surges.relevance_weight > 0 then topic_surges.topic_signal else 0 end
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as weighted_surge,
+        )) as {{ type_double() }}) as weighted_surge,
         sum(case
             when topic_surges.relevance_weight > 0 and topic_surges.is_recent_surge then 1 else 0
         end) as surging_topic_count,

@@ -35,7 +35,7 @@ need_signals as (
         cast(sum(cast(
             ranked_topics.topic_signal
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as need_signal
+        )) as {{ type_double() }}) as need_signal
     from ranked_topics
     where ranked_topics.need not in ('none', 'unknown')
     group by ranked_topics.account_id, ranked_topics.need

@@ -54,7 +54,7 @@ topic_signals as (
             when weeks_in_window.is_surging_week
                 then
                     weeks_in_window.relevance_weight
-                    * {{ tiers_decay('weeks_in_window.age_days', var('intent_half_life_days')) }}
+                    * {{ decay_weight('weeks_in_window.age_days', var('intent_half_life_days')) }}
             else 0
         end) as topic_signal,
         max(case

@@ -15,7 +15,7 @@
     config(**partitioned_incremental(
         'week_start_date',
         unique_key=['account_id', 'topic_name', 'week_start_date'],
-        pre_hook="{{ intent_forget_changed_identities(this, ref('int_intent_account_identities')) }}",
+        pre_hook="{{ forget_changed_identities(this, ref('int_intent_account_identities')) }}",
     ))
 }}
 {%- set days_since_epoch_monday = dbt.datediff(
@@ -120,11 +120,11 @@ final as (
         with_baseline.cluster_name,
         with_baseline.week_start_date,
         with_baseline.week_number,
-        cast(with_baseline.composite_score as {{ identity_type_double() }}) as composite_score,
-        cast(with_baseline.baseline_score as {{ identity_type_double() }}) as baseline_score,
+        cast(with_baseline.composite_score as {{ type_double() }}) as composite_score,
+        cast(with_baseline.baseline_score as {{ type_double() }}) as baseline_score,
         cast(with_baseline.baseline_week_count as {{ dbt.type_int() }}) as baseline_week_count,
         cast(
-            with_baseline.composite_score - with_baseline.baseline_score as {{ identity_type_double() }}
+            with_baseline.composite_score - with_baseline.baseline_score as {{ type_double() }}
         ) as score_vs_baseline,
         cast(with_baseline.domain_count as {{ dbt.type_int() }}) as domain_count,
         identities.identity_key

@@ -18,7 +18,7 @@ final as (
         as_of.as_of_date,
         cast(sum(cast(
             activities.activity_points as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as points,
+        )) as {{ type_double() }}) as points,
         activities.activity_date
     from activities
     cross join as_of

@@ -9,7 +9,7 @@
     activity days, surging-week dates and the as-of date: exact, and cheap. -#}
 {%- set window_days = var('journey_engaged_window_days') | int -%}
 {%- set recent_days = 7 * (var('intent_recent_weeks') | int) -%}
-{%- set double = identity_type_double() -%}
+{%- set double = type_double() -%}
 with
 
 as_of as (

@@ -119,7 +119,7 @@ final as (
             when opportunity_milestones.first_won_date is not null then opportunity_milestones.first_won_date
             when accounts.is_customer then known_milestones.known_date
         end as customer_date,
-        cast(coalesce(engagement_milestones.window_points_now, 0) as {{ identity_type_double() }}) as window_points,
+        cast(coalesce(engagement_milestones.window_points_now, 0) as {{ type_double() }}) as window_points,
         coalesce(fit_milestones.is_qualified_now, false) as is_qualified,
         activity_milestones.aware_date is not null as is_aware,
         coalesce(engagement_milestones.is_engaged_now, false) as is_engaged,

@@ -45,7 +45,7 @@ customer_months as (
         cast(sum(cast(
             won_deals.amount_usable
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as lifetime_value_usd
+        )) as {{ type_double() }}) as lifetime_value_usd
     from won_deals
     inner join months
         on won_deals.close_date <= months.month_end_date

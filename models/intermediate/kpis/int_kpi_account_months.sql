@@ -7,7 +7,7 @@
     because a customer's current not_target says nothing about the account before
     it bought (else every past win would land in not_target). An account missing
     from the run counts as not_target. -#}
-{%- set double = identity_type_double() -%}
+{%- set double = type_double() -%}
 with
 
 months as (

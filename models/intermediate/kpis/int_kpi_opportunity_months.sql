@@ -21,7 +21,7 @@ created_facts as (
         cast(sum(cast(
             counted_opportunities.amount_usable
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as pipeline_created_usd
+        )) as {{ type_double() }}) as pipeline_created_usd
     from counted_opportunities
     cross join as_of
     where counted_opportunities.created_date <= as_of.as_of_date
@@ -39,7 +39,7 @@ closed_facts as (
         cast(sum(cast(
             case when counted_opportunities.is_won then counted_opportunities.amount_usable end
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as won_amount_usd,
+        )) as {{ type_double() }}) as won_amount_usd,
         sum(
             case when counted_opportunities.is_won and counted_opportunities.amount_usable is not null then 1 else 0 end
         ) as won_deals_with_amount,

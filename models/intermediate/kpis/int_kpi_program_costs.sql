@@ -24,7 +24,7 @@ final as (
         cast(sum(cast(
             program_plans.planned_cost_usd
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) / 3 as program_cost_usd
+        )) as {{ type_double() }}) / 3 as program_cost_usd
     from program_plans
     cross join as_of
     inner join months

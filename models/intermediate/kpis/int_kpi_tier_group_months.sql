@@ -3,7 +3,7 @@
     accounts in the month's tier run (rule_tier before the first run, as in
     int_kpi_account_months) and the sums of its accounts' KPI facts (null when
     none). -#}
-{%- set double = identity_type_double() -%}
+{%- set double = type_double() -%}
 {%- set decimal = exact_decimal() -%}
 with
 

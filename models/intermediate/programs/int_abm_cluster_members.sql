@@ -60,7 +60,7 @@ final as (
         placements.industry,
         placements.size_band,
         cast(placements.cluster_level as {{ dbt.type_int() }}) as placed_at_level,
-        cast(placements.priority_score as {{ identity_type_double() }}) as priority_score,
+        cast(placements.priority_score as {{ type_double() }}) as priority_score,
         merge_targets.target_cluster_id is not null as is_merged_remainder
     from placements
     left join merge_targets

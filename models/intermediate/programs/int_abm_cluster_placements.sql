@@ -12,7 +12,7 @@
 {%- set max_size = var('abm_cluster_max_size') | int -%}
 {%- set all_attributes = levels[0] -%}
 {%- set string = dbt.type_string() -%}
-{%- set double = identity_type_double() -%}
+{%- set double = type_double() -%}
 with
 
 as_of as (

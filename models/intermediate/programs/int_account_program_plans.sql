@@ -6,7 +6,7 @@
     of its ABM cluster (per_cluster; int_abm_cluster_members, the whole plan tier
     when the tier is not clustered) or of its plan tier (per_tier). Published as
     the mart account_program_plan. -#}
-{%- set double = identity_type_double() -%}
+{%- set double = type_double() -%}
 {%- set string = dbt.type_string() -%}
 with
 

@@ -2,7 +2,7 @@
     (account_tiers, else dim_accounts), its lifetime value, average ACV and won
     deal cycles (fct_account_snapshots), and for customers the value bands of
     seed value_bands (highest lower edge at or below the value, macro
-    segments_value_band). A key customer reaches the key lifetime-value band or
+    value_band). A key customer reaches the key lifetime-value band or
     at least var segments_key_customer_min_deal_cycles deal cycles. -#}
 with
 
@@ -49,11 +49,11 @@ valued as (
 ),
 
 lifetime_value_bands as (
-    {{ segments_value_band('valued', 'lifetime_value', 'valued.lifetime_value') }}
+    {{ value_band('valued', 'lifetime_value', 'valued.lifetime_value') }}
 ),
 
 acv_bands as (
-    {{ segments_value_band('valued', 'acv', 'valued.average_annual_contract_value') }}
+    {{ value_band('valued', 'acv', 'valued.average_annual_contract_value') }}
 ),
 
 final as (

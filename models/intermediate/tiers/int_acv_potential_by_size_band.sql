@@ -60,7 +60,7 @@ customer_acv as (
 
 overall as (
     select
-        cast(avg(cast(customer_acv.acv as {{ exact_decimal() }})) as {{ identity_type_double() }}) as overall_acv,
+        cast(avg(cast(customer_acv.acv as {{ exact_decimal() }})) as {{ type_double() }}) as overall_acv,
         count(*) as overall_customers
     from customer_acv
 ),
@@ -68,7 +68,7 @@ overall as (
 band_acv as (
     select
         customer_acv.size_band,
-        cast(avg(cast(customer_acv.acv as {{ exact_decimal() }})) as {{ identity_type_double() }}) as average_acv,
+        cast(avg(cast(customer_acv.acv as {{ exact_decimal() }})) as {{ type_double() }}) as average_acv,
         count(*) as customer_count
     from customer_acv
     group by customer_acv.size_band
@@ -101,9 +101,9 @@ final as (
         cast(expected.min_employees as {{ dbt.type_bigint() }}) as min_employees,
         cast(expected.max_employees as {{ dbt.type_bigint() }}) as max_employees,
         cast(expected.customer_count as {{ dbt.type_int() }}) as customer_count,
-        cast(expected.average_acv as {{ identity_type_double() }}) as average_acv,
-        cast(expected.expected_acv as {{ identity_type_double() }}) as expected_acv,
-        cast(expected.expected_acv / nullif(expected.overall_acv, 0) as {{ identity_type_double() }}) as acv_index,
+        cast(expected.average_acv as {{ type_double() }}) as average_acv,
+        cast(expected.expected_acv as {{ type_double() }}) as expected_acv,
+        cast(expected.expected_acv / nullif(expected.overall_acv, 0) as {{ type_double() }}) as acv_index,
         case
             -- No won deal anywhere yet: every band is medium (no evidence either way).
             when

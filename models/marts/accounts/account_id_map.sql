@@ -10,7 +10,7 @@ final as (
         crm_map.source_account_id,
         crm_map.account_id,
         crm_map.matched_by,
-        cast(crm_map.match_confidence as {{ identity_type_double() }}) as match_confidence,
+        cast(crm_map.match_confidence as {{ type_double() }}) as match_confidence,
         cast(crm_map.survivorship_rank as {{ dbt.type_int() }}) as survivorship_rank,
         crm_map.is_master
     from crm_map

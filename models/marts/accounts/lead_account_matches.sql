@@ -11,7 +11,7 @@ final as (
         leads.lead_id,
         leads.account_id,
         leads.matched_by,
-        cast(leads.match_confidence as {{ identity_type_double() }}) as match_confidence,
+        cast(leads.match_confidence as {{ type_double() }}) as match_confidence,
         leads.unmatched_reason
     from leads
 )

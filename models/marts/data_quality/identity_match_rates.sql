@@ -89,7 +89,7 @@ final as (
         outcomes.matched_by,
         cast(outcomes.record_count as {{ dbt.type_bigint() }}) as record_count,
         cast(totals.source_record_count as {{ dbt.type_bigint() }}) as source_record_count,
-        cast(1.0 * outcomes.record_count / totals.source_record_count as {{ identity_type_double() }}) as match_share,
+        cast(1.0 * outcomes.record_count / totals.source_record_count as {{ type_double() }}) as match_share,
         outcomes.matched_by != 'unmatched' as is_matched,
         as_of.as_of_date
     from outcomes

@@ -53,7 +53,7 @@ breakdowns as (
         cast(score_decile as {{ dbt.type_string() }}) as bucket,
         count(*) as outcomes,
         sum(case when is_won then 1 else 0 end) as wins,
-        cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ identity_type_double() }}) as average_fit_score
+        cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ type_double() }}) as average_fit_score
     from outcomes
     group by score_decile
 
@@ -64,7 +64,7 @@ breakdowns as (
         fit_grade as bucket,
         count(*) as outcomes,
         sum(case when is_won then 1 else 0 end) as wins,
-        cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ identity_type_double() }}) as average_fit_score
+        cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ type_double() }}) as average_fit_score
     from outcomes
     group by fit_grade
 
@@ -75,7 +75,7 @@ breakdowns as (
         'all' as bucket,
         count(*) as outcomes,
         sum(case when is_won then 1 else 0 end) as wins,
-        cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ identity_type_double() }}) as average_fit_score
+        cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ type_double() }}) as average_fit_score
     from outcomes
 ),
 
@@ -109,17 +109,17 @@ final as (
         cast(breakdowns.outcomes as {{ dbt.type_int() }}) as outcomes,
         cast(breakdowns.wins as {{ dbt.type_int() }}) as wins,
         cast(breakdowns.outcomes - breakdowns.wins as {{ dbt.type_int() }}) as losses,
-        cast(1.0 * breakdowns.wins / nullif(breakdowns.outcomes, 0) as {{ icp_type_double() }}) as win_rate,
+        cast(1.0 * breakdowns.wins / nullif(breakdowns.outcomes, 0) as {{ type_double() }}) as win_rate,
         cast(
             (1.0 * breakdowns.wins / nullif(breakdowns.outcomes, 0))
-            / nullif(verdict.overall_win_rate, 0) as {{ icp_type_double() }}
+            / nullif(verdict.overall_win_rate, 0) as {{ type_double() }}
         ) as lift,
-        cast(breakdowns.average_fit_score as {{ icp_type_double() }}) as average_fit_score,
-        cast(case when breakdowns.breakdown = 'overall' then verdict.auc end as {{ icp_type_double() }}) as auc,
+        cast(breakdowns.average_fit_score as {{ type_double() }}) as average_fit_score,
+        cast(case when breakdowns.breakdown = 'overall' then verdict.auc end as {{ type_double() }}) as auc,
         cast(verdict.total_outcomes as {{ dbt.type_int() }}) as total_outcomes,
         verdict.auc_status,
-        cast({{ var('icp_backtest_auc_warn_below') }} as {{ icp_type_double() }}) as auc_warn_below,
-        cast({{ var('icp_backtest_auc_fail_below') }} as {{ icp_type_double() }}) as auc_fail_below
+        cast({{ var('icp_backtest_auc_warn_below') }} as {{ type_double() }}) as auc_warn_below,
+        cast({{ var('icp_backtest_auc_fail_below') }} as {{ type_double() }}) as auc_fail_below
     from breakdowns
     cross join cutoffs
     cross join verdict

@@ -34,7 +34,7 @@ final as (
         cast(seen.domain_count as {{ dbt.type_bigint() }}) as domain_count,
         seen.first_week_start_date,
         seen.last_week_start_date,
-        cast({{ var('intent_default_topic_weight') }} as {{ identity_type_double() }}) as applied_relevance_weight,
+        cast({{ var('intent_default_topic_weight') }} as {{ type_double() }}) as applied_relevance_weight,
         'topic not in seeds/intent/intent_topics.csv: scored with the default weight' as issue
     from seen
     left join topics

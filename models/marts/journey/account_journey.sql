@@ -5,7 +5,6 @@
     furthest stage whose condition holds on the as-of date; furthest_stage the
     furthest ever entered. -#}
 {{ config(**partitioned_incremental('as_of_date')) }}
-{{ config(tags=['bi']) }}
 {%- set stages = ['qualified', 'aware', 'engaged', 'mqa', 'opportunity', 'customer'] -%}
 {%- set now_flags = {
     'qualified': 'is_qualified', 'aware': 'is_aware', 'engaged': 'is_engaged', 'mqa': 'is_mqa',

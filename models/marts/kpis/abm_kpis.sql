@@ -4,12 +4,7 @@
     summed facts (int_kpi_tier_group_months; attribution and the facts are
     defined in the int_kpi_* models). Counts and amounts are 0 without a fact;
     a ratio is null without its denominator. -#}
-{{
-    config(
-        tags=['bi'],
-    )
-}}
-{%- set double = identity_type_double() -%}
+{%- set double = type_double() -%}
 {%- set bigint = dbt.type_bigint() -%}
 with
 

@@ -1,11 +1,6 @@
 {#- One row per targeted account and program for the quarter of the as-of
     date. The published form of int_account_program_plans (where the logic and
     its unit tests live). -#}
-{{
-    config(
-        tags=['bi'],
-    )
-}}
 with
 
 program_plans as (

@@ -1,12 +1,7 @@
 {#- One row per budget roll-up of int_account_program_plans for the quarter: the total,
     each plan tier, each ABM cluster and each account owner, with accounts,
     program items and planned cost. -#}
-{{
-    config(
-        tags=['bi'],
-    )
-}}
-{%- set double = identity_type_double() -%}
+{%- set double = type_double() -%}
 {%- set rollups = {'tier': 'plan_tier', 'cluster': 'cluster_id', 'owner': 'owner_id'} -%}
 with
 
@@ -25,7 +20,7 @@ rolled_up as (
         cast(sum(cast(
             plan.planned_cost_usd
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as planned_cost_usd
+        )) as {{ type_double() }}) as planned_cost_usd
     from plan
     group by plan.as_of_date, plan.quarter_start_date
     {%- for level, column in rollups.items() %}
@@ -42,7 +37,7 @@ rolled_up as (
             cast(sum(cast(
                 plan.planned_cost_usd
                 as {{ exact_decimal() }}
-            )) as {{ identity_type_double() }}) as planned_cost_usd
+            )) as {{ type_double() }}) as planned_cost_usd
         from plan
         where plan.{{ column }} is not null
         group by plan.{{ column }}, plan.as_of_date, plan.quarter_start_date

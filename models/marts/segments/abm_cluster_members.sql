@@ -1,11 +1,6 @@
 {#- One row per account of a clustered tier (var abm_cluster_tiers, default
     tier_2) at the as-of date: its ABM-lite cluster. The published form of
     int_abm_cluster_members (where the logic and its unit tests live). -#}
-{{
-    config(
-        tags=['bi'],
-    )
-}}
 with
 
 cluster_members as (

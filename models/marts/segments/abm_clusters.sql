@@ -4,11 +4,6 @@
     abm_cluster_max_size. below_min happens only to a last-level pool of a
     cluster_key (see abm_cluster_levels) that no other cluster of the same
     cluster_key can absorb within the maximum. -#}
-{{
-    config(
-        tags=['bi'],
-    )
-}}
 {%- set min_size = var('abm_cluster_min_size') | int -%}
 {%- set max_size = var('abm_cluster_max_size') | int -%}
 with
@@ -34,7 +29,7 @@ clusters as (
         cast(avg(cast(
             members.priority_score
             as {{ exact_decimal() }}
-        )) as {{ identity_type_double() }}) as average_priority_score
+        )) as {{ type_double() }}) as average_priority_score
     from members
     group by members.cluster_id, members.as_of_date, members.tier, members.cluster_key
 ),
@@ -58,7 +53,7 @@ final as (
             else 'within_bounds'
         end as size_status,
         clusters.has_merged_remainder = 1 as has_merged_remainder,
-        cast(clusters.average_priority_score as {{ identity_type_double() }}) as average_priority_score
+        cast(clusters.average_priority_score as {{ type_double() }}) as average_priority_score
     from clusters
 )
 

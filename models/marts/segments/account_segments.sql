@@ -5,11 +5,6 @@
     engagement trend, value bands and technology profile are steps of their own
     (int_account_engagement_trends, int_account_value_bands,
     int_account_technology_profiles). -#}
-{{
-    config(
-        tags=['bi'],
-    )
-}}
 {%- set int = dbt.type_int() -%}
 with
 
@@ -131,8 +126,8 @@ final as (
             else 'single_channel'
         end as behavioral_segment,
         -- value
-        cast(base.lifetime_value as {{ identity_type_double() }}) as lifetime_value,
-        cast(base.average_annual_contract_value as {{ identity_type_double() }}) as average_annual_contract_value,
+        cast(base.lifetime_value as {{ type_double() }}) as lifetime_value,
+        cast(base.average_annual_contract_value as {{ type_double() }}) as average_annual_contract_value,
         base.lifetime_value_band,
         base.acv_band,
         base.acv_potential_class,

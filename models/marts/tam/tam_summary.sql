@@ -19,7 +19,7 @@
 {%- set measures = [
     ('account_count', '1', dbt.type_bigint()),
     ('employee_count', 'classified.employee_count', dbt.type_bigint()),
-    ('revenue_potential_usd', 'classified.expected_acv', identity_type_double()),
+    ('revenue_potential_usd', 'classified.expected_acv', type_double()),
 ] -%}
 with
 

@@ -1,6 +1,6 @@
 {#- Exponential decay weight 0.5 ^ (age / half-life): 1 at age 0, 0.5 at one
     half-life. Ages below zero (events after the as-of date) never reach here; the
     callers filter them out. power() is portable (DuckDB, Postgres, Spark). -#}
-{% macro tiers_decay(age_days, half_life_days) -%}
-    power(0.5, cast({{ age_days }} as {{ identity_type_double() }}) / {{ half_life_days }})
+{% macro decay_weight(age_days, half_life_days) -%}
+    power(0.5, cast({{ age_days }} as {{ type_double() }}) / {{ half_life_days }})
 {%- endmacro %}

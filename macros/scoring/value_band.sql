@@ -1,7 +1,7 @@
 {#- The value band of each customer in `accounts` for one measure of
     seeds/segments/value_bands.csv: the band with the highest lower edge at or
     below the value (a missing value counts as 0). -#}
-{% macro segments_value_band(accounts, value_measure, value_column) -%}
+{% macro value_band(accounts, value_measure, value_column) -%}
     select
         ranked.account_id,
         ranked.value_band

@@ -1,12 +1,12 @@
 {#- round(expr, digits) on a double: Postgres rounds only numerics. -#}
-{% macro icp_round(expr, digits) -%}
-    {{ return(adapter.dispatch('icp_round', 'abm_warehouse')(expr, digits)) }}
+{% macro round_double(expr, digits) -%}
+    {{ return(adapter.dispatch('round_double', 'abm_warehouse')(expr, digits)) }}
 {%- endmacro %}
 
-{% macro default__icp_round(expr, digits) -%}
+{% macro default__round_double(expr, digits) -%}
     round(cast({{ expr }} as {{ dbt.type_numeric() }}), {{ digits }})
 {%- endmacro %}
 
-{% macro duckdb__icp_round(expr, digits) -%}
+{% macro duckdb__round_double(expr, digits) -%}
     round({{ expr }}, {{ digits }})
 {%- endmacro %}

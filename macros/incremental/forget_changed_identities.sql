@@ -2,7 +2,7 @@
     stored rows of every account whose identity key changed or that no longer
     exists, so the model re-computes their whole history. A table from before the
     identity_key column existed is emptied: everything is re-computed once. -#}
-{% macro intent_forget_changed_identities(relation, identities) -%}
+{% macro forget_changed_identities(relation, identities) -%}
     {%- if execute and is_incremental() -%}
         {%- set stored_columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
         {%- if 'identity_key' in stored_columns -%}

@@ -1,6 +1,6 @@
 {#- Generic test: the combination of `columns` identifies a row (no two rows
     share it and none of its parts is null). -#}
-{% test icp_unique_key(model, columns) %}
+{% test unique_combination(model, columns) %}
     select
         {{ columns | join(', ') }},
         count(*) as row_count
