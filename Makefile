@@ -12,10 +12,11 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export ABM_WAREHOUSE_PATH ?= data/warehouse.duckdb
 export ABM_TRUTH_DIR ?= data/truth
+export ABM_DEV_WAREHOUSE_PATH ?= data/dev.duckdb
 SAMPLE_ACCOUNTS ?= 5000
 SAMPLE_SEED ?= 42
 
-.PHONY: help install sample run test lint unit ui bench clean
+.PHONY: help install sample run test lint unit ui bench clean dev diff docs
 
 help:
 	@echo "make run    - install, make sample data, run the daily job through Dagster"
@@ -23,6 +24,10 @@ help:
 	@echo "make sample - (re)generate sample data into data/landing"
 	@echo "make ui     - Dagster UI on http://127.0.0.1:3000"
 	@echo "make bench  - S/M/L benchmark into benchmarks/results/"
+	@echo "make dev    - build your dev warehouse (copy of production + your seeds/vars);"
+	@echo "              MODEL=<model> rebuilds it and what depends on it; AS_OF=YYYY-MM-DD"
+	@echo "make diff   - what the dev build changes in the published marts and tiers"
+	@echo "make docs   - dbt docs site and GX Data Docs (offline), prints where to open them"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +61,21 @@ test: $(STAMP) lint
 ui: $(STAMP) dagster-home
 	$(BIN)/dbt parse --quiet
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+# The analyst's loop (README "Change a rule"): never writes production or the publication.
+#   make dev                          copy production's warehouse, build everything in dev
+#   make dev MODEL=account_tiers      rebuild one model and what depends on it (a seed too)
+#   make dev SELECT='a+ b+' AS_OF=2026-11-23 ARGS=--full-refresh
+DEV_SELECT = $(or $(SELECT),$(if $(MODEL),$(MODEL)+))
+dev: $(STAMP)
+	$(PY) -m scripts.dev_build $(if $(DEV_SELECT),--select '$(DEV_SELECT)') \
+		$(if $(AS_OF),--as-of $(AS_OF)) $(if $(ARGS),-- $(ARGS))
+
+diff: $(STAMP)
+	$(PY) -m orchestration.lib.dev_diff $(if $(AS_OF),--as-of $(AS_OF))
+
+docs: $(STAMP)
+	$(PY) -m scripts.build_docs
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.run

@@ -1,0 +1,1 @@
+"""Library code used by the Dagster definitions and the command line."""
