@@ -1,4 +1,6 @@
-"""The last step of the daily refresh: publish the checked marts for BI."""
+"""The last steps of the daily refresh: publish the checked marts for BI."""
+
+from collections.abc import Iterator
 
 import dagster as dg
 
@@ -6,6 +8,7 @@ from orchestration.defs.dbt_assets import abm_dbt_models
 from orchestration.defs.project import WRITER_POOL, dbt_project
 from orchestration.defs.resources import AbmSettings
 from orchestration.lib.publish import bi_marts, publish
+from orchestration.lib.publish_postgres import publish_postgres
 
 
 @dg.asset(
@@ -33,6 +36,40 @@ def serving_publication(
         metadata={
             "serving_path": str(publication.serving_path),
             "exports_dir": str(publication.exports_dir),
+            "published_at": publication.published_at,
+            **{f"rows_{mart}": rows for mart, rows in publication.row_counts.items()},
+        }
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["serving", "postgres"]),
+    group_name="serving",
+    deps=[serving_publication],
+    pool=WRITER_POOL,
+    kinds={"postgres"},
+    output_required=False,
+    description="The same BI marts, with their comments, published to the Postgres schema "
+    "`marts` (swapped in one transaction) with SELECT for the read-only role "
+    "ABM_PG_READER_ROLE. Only when ABM_PG_HOST is set; a failure fails the run and leaves "
+    "the previous Postgres publication and the DuckDB publication as they are.",
+)
+def postgres_publication(
+    context: dg.AssetExecutionContext, abm_settings: AbmSettings
+) -> Iterator[dg.MaterializeResult]:
+    target = abm_settings.postgres()
+    if target is None:
+        context.log.info("ABM_PG_HOST is unset: nothing is published to Postgres")
+        return
+    marts = bi_marts(dbt_project.manifest_path)
+    publication = publish_postgres(
+        abm_settings.serving(), marts, target, run_id=context.run.run_id
+    )
+    context.log.info(f"published {len(marts)} marts to Postgres {publication.where}")
+    yield dg.MaterializeResult(
+        metadata={
+            "postgres": publication.where,
+            "reader_role": target.reader_role,
             "published_at": publication.published_at,
             **{f"rows_{mart}": rows for mart, rows in publication.row_counts.items()},
         }

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from orchestration.defs.project import dbt_project
 from orchestration.lib import dbt_cli, settings
+from orchestration.lib.publish_postgres import PostgresTarget, postgres_target
 from orchestration.lib.settings import PROJECT_DIR, RUN_SETTINGS
 
 
@@ -38,6 +39,14 @@ class AbmSettings(dg.ConfigurableResource):
     freshness_days: str = _field("freshness_days")
     max_quarantine_share: str = _field("max_quarantine_share")
     max_field_chars: str = _field("max_field_chars")
+    pg_host: str = _field("pg_host")
+    pg_port: str = _field("pg_port")
+    pg_user: str = _field("pg_user")
+    pg_password: str = _field("pg_password")
+    pg_database: str = _field("pg_database")
+    pg_reader_role: str = _field("pg_reader_role")
+    pg_reader_password: str = _field("pg_reader_password")
+    pg_lock_wait: str = _field("pg_lock_wait")
 
     @classmethod
     def from_env(cls) -> "AbmSettings":
@@ -67,6 +76,19 @@ class AbmSettings(dg.ConfigurableResource):
 
     def field_chars_limit(self) -> int:
         return settings.max_field_chars(self.max_field_chars)
+
+    def postgres(self) -> PostgresTarget | None:
+        """Where the marts are also published; None when ABM_PG_HOST is unset."""
+        return postgres_target(
+            self.pg_host,
+            self.pg_port,
+            self.pg_user,
+            self.pg_password,
+            self.pg_database,
+            self.pg_reader_role,
+            self.pg_reader_password,
+            self.pg_lock_wait,
+        )
 
     def dbt_build_args(self) -> list[str]:
         return dbt_cli.dbt_build_args(self.dbt_vars, self.as_of)

@@ -27,6 +27,9 @@ from orchestration.lib.liveness import reconcile, this_process_tags
 
 LAYERS = ("raw", "staging", "intermediate", "marts")
 EXIT_FAILED = 1
+# The Dagster step of the Postgres publication (asset serving/postgres), the only step
+# after the DuckDB publication.
+POSTGRES_STEP = "serving__postgres"
 EXIT_REFUSED = 3
 # Reasons printed per failure, and characters per reason: the full text is in the log.
 _MAX_REASON_LINES = 8
@@ -179,6 +182,12 @@ def print_summary(report: RunReport) -> None:
         print(f"full log: {report.log_path}")
     if report.succeeded and not checks.failed:
         print("result: PUBLISHED")
+    elif not checks.failed and set(report.steps_failed) == {POSTGRES_STEP}:
+        print(
+            "result: FAILED - published to the serving file and Parquet, but not to "
+            "Postgres; the last Postgres publication is unchanged. Fix what is listed "
+            "above and run again."
+        )
     else:
         print(
             "result: FAILED - nothing was published; the last publication is unchanged. "

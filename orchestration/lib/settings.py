@@ -69,6 +69,35 @@ SCHEDULE_CRON = Setting("ABM_SCHEDULE_CRON", "0 6 * * *", "when the daily refres
 SCHEDULE_TIMEZONE = Setting(
     "ABM_SCHEDULE_TIMEZONE", "UTC", "the time zone of ABM_SCHEDULE_CRON"
 )
+# Postgres serving (orchestration/lib/publish_postgres.py); the same names as the
+# `postgres` target in profiles.yml. Unset ABM_PG_HOST: no Postgres publication.
+PG_HOST = Setting(
+    "ABM_PG_HOST",
+    "",
+    "the Postgres host (or socket folder) the BI marts are also published to; "
+    "unset: no Postgres publication",
+)
+PG_PORT = Setting("ABM_PG_PORT", "5432", "the Postgres port")
+PG_USER = Setting(
+    "ABM_PG_USER", "abm", "the Postgres user that publishes (owns schema marts, CREATEROLE)"
+)
+PG_PASSWORD = Setting("ABM_PG_PASSWORD", "", "that user's password (a secret)")
+PG_DATABASE = Setting("ABM_PG_DATABASE", "abm", "the Postgres database")
+PG_READER_ROLE = Setting(
+    "ABM_PG_READER_ROLE",
+    "abm_bi",
+    "the read-only role BI connects as: USAGE on schema marts and SELECT on its tables",
+)
+PG_READER_PASSWORD = Setting(
+    "ABM_PG_READER_PASSWORD",
+    "",
+    "when set, the reader role can log in with it (else it is created NOLOGIN)",
+)
+PG_LOCK_WAIT = Setting(
+    "ABM_PG_LOCK_WAIT",
+    "60",
+    "seconds the Postgres swap waits for open reader transactions before it fails",
+)
 
 
 def project_path(value: str) -> Path:
@@ -133,6 +162,14 @@ RUN_SETTINGS = {
     "freshness_days": FRESHNESS_DAYS,
     "max_quarantine_share": MAX_QUARANTINE_SHARE,
     "max_field_chars": MAX_FIELD_CHARS,
+    "pg_host": PG_HOST,
+    "pg_port": PG_PORT,
+    "pg_user": PG_USER,
+    "pg_password": PG_PASSWORD,
+    "pg_database": PG_DATABASE,
+    "pg_reader_role": PG_READER_ROLE,
+    "pg_reader_password": PG_READER_PASSWORD,
+    "pg_lock_wait": PG_LOCK_WAIT,
 }
 
 
