@@ -1,7 +1,7 @@
 """`make dev`: an analyst's own warehouse, built from a copy of production's.
 
     python -m scripts.dev_build                          # copy production, build everything
-    python -m scripts.dev_build --select account_tiers+  # one model and what depends on it
+    python -m scripts.dev_build --select int_tiers_allocated+  # one model and what depends on it
     python -m scripts.dev_build --as-of 2026-11-23       # score another day, in dev only
 
 The dev warehouse (`ABM_DEV_WAREHOUSE_PATH`, default `data/dev.duckdb`) starts as a
@@ -292,7 +292,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="make dev", description="Build the analyst's dev warehouse (never published)."
     )
-    parser.add_argument("--select", "-s", help="dbt selection, e.g. account_tiers+")
+    parser.add_argument("--select", "-s", help="dbt selection, e.g. int_tiers_allocated+")
     parser.add_argument("--as-of", help="scoring date YYYY-MM-DD (default: latest event)")
     sync_group = parser.add_mutually_exclusive_group()
     sync_group.add_argument(

@@ -110,7 +110,9 @@ def dev_loop(built_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPathF
         ABM_EXPORTS_DIR=str(built_warehouse.exports_dir),
         ABM_DEV_WAREHOUSE_PATH=str(root / "dev.duckdb"),
     )
-    build = ("scripts.dev_build", "--target-path", str(target), "--select", "account_tiers+")
+    # Capacity is applied in the tier steps; the mart account_tiers only publishes them.
+    tier_steps = "int_tier_inputs_joined+"
+    build = ("scripts.dev_build", "--target-path", str(target), "--select", tier_steps)
     before = _checksums(built_warehouse)
 
     # (a) A rule changed in dev: the first dev build copies production, then builds.
