@@ -40,7 +40,7 @@ final as (
         rolled_up.quarter_start_date,
         cast(rolled_up.account_count as {{ dbt.type_int() }}) as account_count,
         cast(rolled_up.plan_item_count as {{ dbt.type_int() }}) as plan_item_count,
-        cast(round(rolled_up.planned_cost_usd, 2) as {{ double }}) as planned_cost_usd,
+        rolled_up.planned_cost_usd,
         cast(round(rolled_up.planned_cost_usd / rolled_up.account_count, 2) as {{ double }}) as cost_per_account_usd
     from rolled_up
 )
