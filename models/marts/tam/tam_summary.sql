@@ -91,10 +91,10 @@ market_cells as (
         ) as customer_account_count
     from classified
     group by
-        classified.as_of_date,
         {%- for dimension in dimensions %}
-            classified.{{ dimension }}_value{{ "," if not loop.last }}
+            classified.{{ dimension }}_value,
         {%- endfor %}
+        classified.as_of_date
 ),
 
 final as (
