@@ -299,7 +299,7 @@ def test_current_mart_has_no_contact_or_lead_pii(
             ).fetchall()
         }
     assert len(people) > 100
-    for column in current.select_dtypes(include="object").columns:
+    for column in current.select_dtypes(include=["object", "str"]).columns:
         values = current[column].dropna().astype(str)
         if column == "owner_name":
             # A sales user (an employee); the sample draws users and contacts from one pool.
