@@ -1,5 +1,6 @@
--- The total row of tam_summary counts every universe account once, and the CRM
--- part counts every CRM master: the market is dim_accounts, nothing more or less.
+-- tam_summary is SUM-safe: summed over all its rows it counts every universe
+-- account once, every CRM master, every customer and every known employee -
+-- the market is dim_accounts, nothing more or less. Returns what does not add up.
 with
 
 tam as (
@@ -13,32 +14,38 @@ accounts as (
 universe as (
     select
         count(*) as account_count,
-        sum(case when accounts.is_in_crm then 1 else 0 end) as crm_account_count
+        coalesce(sum(case when accounts.is_in_crm then 1 else 0 end), 0) as crm_account_count,
+        coalesce(sum(case when accounts.is_customer then 1 else 0 end), 0) as customer_account_count,
+        coalesce(sum(accounts.employee_count), 0) as employee_count
     from accounts
 ),
 
-totals as (
+sums as (
     select
-        count(*) as total_rows,
-        max(tam.account_count) as account_count,
-        max(tam.crm_account_count) as crm_account_count
+        coalesce(sum(tam.account_count), 0) as account_count,
+        coalesce(sum(tam.crm_account_count), 0) as crm_account_count,
+        coalesce(sum(tam.customer_account_count), 0) as customer_account_count,
+        coalesce(sum(tam.employee_count), 0) as employee_count
     from tam
-    where tam.dimension = 'total'
 ),
 
 final as (
     select
-        totals.total_rows,
-        totals.account_count,
+        sums.account_count,
         universe.account_count as universe_account_count,
-        totals.crm_account_count,
-        universe.crm_account_count as universe_crm_account_count
-    from totals
+        sums.crm_account_count,
+        universe.crm_account_count as universe_crm_account_count,
+        sums.customer_account_count,
+        universe.customer_account_count as universe_customer_account_count,
+        sums.employee_count,
+        universe.employee_count as universe_employee_count
+    from sums
     cross join universe
     where
-        (universe.account_count > 0 and totals.total_rows != 1)
-        or coalesce(totals.account_count, 0) != universe.account_count
-        or coalesce(totals.crm_account_count, 0) != coalesce(universe.crm_account_count, 0)
+        sums.account_count != universe.account_count
+        or sums.crm_account_count != universe.crm_account_count
+        or sums.customer_account_count != universe.customer_account_count
+        or sums.employee_count != universe.employee_count
 )
 
 select * from final

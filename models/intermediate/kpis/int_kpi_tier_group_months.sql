@@ -1,5 +1,5 @@
 {#- One row per month of the KPI history and tier group (tier_1, tier_2,
-    tier_3, not_target, and all_targets = tiers 1-3 together): the group's
+    tier_3, not_target; no total group, so the rows add up): the group's
     accounts in the month's tier run (rule_tier before the first run, as in
     int_kpi_account_months) and the sums of its accounts' KPI facts (null when
     none). -#}
@@ -19,7 +19,7 @@ account_months as (
     select * from {{ ref('int_kpi_account_months') }}
 ),
 
--- Each tier belongs to its own group; tiers 1-3 also to all_targets.
+-- Each tier is its own group, once: totals are sums of the groups.
 tier_groups as (
     select
         tier_group_map.kpi_tier,
@@ -27,11 +27,8 @@ tier_groups as (
     from (
         values
         ('tier_1', 'tier_1'),
-        ('tier_1', 'all_targets'),
         ('tier_2', 'tier_2'),
-        ('tier_2', 'all_targets'),
         ('tier_3', 'tier_3'),
-        ('tier_3', 'all_targets'),
         ('not_target', 'not_target')
     ) as tier_group_map (kpi_tier, tier_group)
 ),

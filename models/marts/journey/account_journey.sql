@@ -6,9 +6,6 @@
     furthest ever entered. -#}
 {{ config(**partitioned_incremental('as_of_date')) }}
 {%- set stages = ['qualified', 'aware', 'engaged', 'mqa', 'opportunity', 'customer'] -%}
-{%- set now_flags = {
-    'qualified': 'is_qualified', 'aware': 'is_aware', 'engaged': 'is_engaged', 'mqa': 'is_mqa',
-    'opportunity': 'has_open_opportunity', 'customer': 'is_customer'} -%}
 with
 
 stage_dates as (
@@ -18,12 +15,7 @@ stage_dates as (
 staged as (
     select
         stage_dates.*,
-        case
-            {%- for stage in stages | reverse %}
-                when stage_dates.{{ now_flags[stage] }} then '{{ stage }}'
-            {%- endfor %}
-            else 'known'
-        end as current_stage,
+        {{ journey_current_stage('stage_dates') }} as current_stage,
         case
             {%- for stage in stages | reverse %}
                 when stage_dates.{{ stage }}_date is not null then '{{ stage }}'

@@ -1,9 +1,10 @@
 {#- One row per month (var kpi_history_months back to the as-of month) and tier
-    group (tier_1, tier_2, tier_3, not_target, and all_targets = tiers 1-3
-    together): the ABM KPIs of the accounts in that group, from the group's
+    group (tier_1, tier_2, tier_3, not_target; no total rows, so a SUM over rows
+    is a total): the ABM KPIs of the accounts in that group, from the group's
     summed facts (int_kpi_tier_group_months; attribution and the facts are
     defined in the int_kpi_* models). Counts and amounts are 0 without a fact;
-    a ratio is null without its denominator. -#}
+    each ratio has its numerator and denominator beside it and is null without
+    its denominator. -#}
 {%- set double = type_double() -%}
 {%- set bigint = dbt.type_bigint() -%}
 with
@@ -30,9 +31,11 @@ final as (
         cast(coalesce(group_months.won_deals, 0) as {{ bigint }}) as won_deals,
         cast(group_months.won_deals / nullif(group_months.closed_deals, 0) as {{ double }}) as win_rate,
         cast(coalesce(group_months.won_amount_usd, 0) as {{ double }}) as won_amount_usd,
+        cast(coalesce(group_months.won_deals_with_amount, 0) as {{ bigint }}) as won_deals_with_amount,
         cast(
             group_months.won_amount_usd / nullif(group_months.won_deals_with_amount, 0) as {{ double }}
         ) as average_deal_size_usd,
+        cast(coalesce(group_months.won_cycle_days, 0) as {{ bigint }}) as won_cycle_days,
         cast(group_months.won_cycle_days / nullif(group_months.won_deals, 0) as {{ double }}) as sales_cycle_days,
         cast(coalesce(group_months.active_customers, 0) as {{ bigint }}) as active_customers,
         cast(coalesce(group_months.lifetime_value_usd, 0) as {{ double }}) as lifetime_value_usd,
@@ -43,6 +46,8 @@ final as (
         cast(
             coalesce(group_months.contacts, 0) / nullif(group_months.account_count, 0) as {{ double }}
         ) as contacts_per_account,
+        cast(coalesce(group_months.buying_roles_covered, 0) as {{ bigint }}) as buying_roles_covered,
+        cast(coalesce(group_months.accounts_with_snapshot, 0) as {{ bigint }}) as accounts_with_snapshot,
         cast(case
             when coalesce(group_months.accounts_with_snapshot, 0) > 0
                 then group_months.buying_roles_covered / nullif(group_months.account_count, 0)

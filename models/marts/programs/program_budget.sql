@@ -1,8 +1,9 @@
-{#- One row per budget roll-up of int_account_program_plans for the quarter: the total,
-    each plan tier, each ABM cluster and each account owner, with accounts,
-    program items and planned cost. -#}
+{#- One row per plan tier, ABM cluster and account owner of the quarter's account
+    program plan (int_account_program_plans): accounts, program items and planned
+    cost. Every plan item and account falls in exactly one row, so a SUM over any
+    rows (a tier, a cluster, an owner, everything) is that part's budget; there
+    are no total rows. -#}
 {%- set double = type_double() -%}
-{%- set rollups = {'tier': 'plan_tier', 'cluster': 'cluster_id', 'owner': 'owner_id'} -%}
 with
 
 plan as (
@@ -11,8 +12,9 @@ plan as (
 
 rolled_up as (
     select
-        'total' as rollup_level,
-        'all' as rollup_value,
+        plan.plan_tier,
+        plan.cluster_id,
+        plan.owner_id,
         plan.as_of_date,
         plan.quarter_start_date,
         count(distinct plan.account_id) as account_count,
@@ -20,40 +22,25 @@ rolled_up as (
         cast(sum(cast(
             plan.planned_cost_usd
             as {{ exact_decimal() }}
-        )) as {{ type_double() }}) as planned_cost_usd
+        )) as {{ double }}) as planned_cost_usd
     from plan
-    group by plan.as_of_date, plan.quarter_start_date
-    {%- for level, column in rollups.items() %}
-
-        union all
-
-        select
-            '{{ level }}' as rollup_level,
-            plan.{{ column }} as rollup_value,
-            plan.as_of_date,
-            plan.quarter_start_date,
-            count(distinct plan.account_id) as account_count,
-            count(*) as plan_item_count,
-            cast(sum(cast(
-                plan.planned_cost_usd
-                as {{ exact_decimal() }}
-            )) as {{ type_double() }}) as planned_cost_usd
-        from plan
-        where plan.{{ column }} is not null
-        group by plan.{{ column }}, plan.as_of_date, plan.quarter_start_date
-    {%- endfor %}
+    group by plan.plan_tier, plan.cluster_id, plan.owner_id, plan.as_of_date, plan.quarter_start_date
 ),
 
 final as (
     select
-        {{ dbt.concat(["rolled_up.rollup_level", "':'", "rolled_up.rollup_value"]) }} as budget_key,
-        rolled_up.rollup_level,
-        rolled_up.rollup_value,
+        {{ dbt.concat([
+            "rolled_up.plan_tier", "'|'", "coalesce(rolled_up.cluster_id, 'none')",
+            "'|'", "coalesce(rolled_up.owner_id, 'none')",
+        ]) }} as budget_key,
+        rolled_up.plan_tier,
+        rolled_up.cluster_id,
+        rolled_up.owner_id,
         rolled_up.as_of_date,
         rolled_up.quarter_start_date,
         cast(rolled_up.account_count as {{ dbt.type_int() }}) as account_count,
         cast(rolled_up.plan_item_count as {{ dbt.type_int() }}) as plan_item_count,
-        cast(round(rolled_up.planned_cost_usd, 2) as {{ double }}) as planned_cost_usd,
+        rolled_up.planned_cost_usd,
         cast(round(rolled_up.planned_cost_usd / rolled_up.account_count, 2) as {{ double }}) as cost_per_account_usd
     from rolled_up
 )

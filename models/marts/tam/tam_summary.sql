@@ -1,6 +1,8 @@
-{#- The total addressable market as of the scoring date, as a long table: one
-    row per dimension and value (plus one `total` row), so each dimension's rows
-    add up to the total row. The market is every universe account (dim_accounts:
+{#- The total addressable market as of the scoring date, SUM-safe: one row per
+    combination of the dimensions (crm_status, fit_grade, industry, size_band,
+    region, tier; segment = industry | size band) that has accounts, so every
+    account counts in exactly one row and a SUM over any rows is that part of
+    the market (no total rows: the total is the sum of all rows). The market is every universe account (dim_accounts:
     CRM masters and net-new companies); three overlapping parts of it are
     measured beside the whole: the part that fits the ICP (fit grade in var
     tam_icp_fit_grades and not excluded), the part already in the CRM, and the
@@ -9,7 +11,7 @@
     as account_tiers carries it; 0 until a won deal prices the bands), summed. -#}
 {#- An empty var list renders in (''), which matches nothing. -#}
 {%- set icp_grades = "'" ~ var('tam_icp_fit_grades') | join("', '") ~ "'" -%}
-{%- set dimensions = ['total', 'crm_status', 'fit_grade', 'segment', 'industry', 'size_band', 'region', 'tier'] -%}
+{%- set dimensions = ['crm_status', 'fit_grade', 'segment', 'industry', 'size_band', 'region', 'tier'] -%}
 {%- set scopes = [
     ('', 'true'),
     ('icp_', 'classified.is_icp_fit'),
@@ -53,7 +55,6 @@ classified as (
         ) as is_icp_fit,
         coalesce(accounts.employee_count, 0) as employee_count,
         coalesce(current_tiers.expected_acv, 0) as expected_acv,
-        'all' as total_value,
         case when accounts.is_in_crm then 'in_crm' else 'net_new' end as crm_status_value,
         coalesce(current_tiers.fit_grade, 'unscored') as fit_grade_value,
         {{ dbt.concat([
@@ -71,37 +72,39 @@ classified as (
         on accounts.account_id = current_tiers.account_id
 ),
 
-stacked as (
-    {%- for dimension in dimensions %}
-        select
-            classified.as_of_date,
-            '{{ dimension }}' as dimension,
-            classified.{{ dimension }}_value as dimension_value,
-            {%- for prefix, condition in scopes %}
-                {%- for measure, expression, data_type in measures %}
-                    cast(
-                        sum(cast(case when {{ condition }} then {{ expression }} else 0 end as {{ exact_decimal() }}))
-                        as {{ data_type }}
-                    ) as {{ prefix }}{{ measure }},
-                {%- endfor %}
+market_cells as (
+    select
+        classified.as_of_date,
+        {%- for dimension in dimensions %}
+            classified.{{ dimension }}_value as {{ dimension }},
+        {%- endfor %}
+        {%- for prefix, condition in scopes %}
+            {%- for measure, expression, data_type in measures %}
+                cast(
+                    sum(cast(case when {{ condition }} then {{ expression }} else 0 end as {{ exact_decimal() }}))
+                    as {{ data_type }}
+                ) as {{ prefix }}{{ measure }},
             {%- endfor %}
-            cast(
-                sum(case when classified.is_customer then 1 else 0 end) as {{ dbt.type_bigint() }}
-            ) as customer_account_count
-        from classified
-        group by classified.as_of_date, classified.{{ dimension }}_value
-        {%- if not loop.last %}
-
-            union all
-        {%- endif %}
-    {%- endfor %}
+        {%- endfor %}
+        cast(
+            sum(case when classified.is_customer then 1 else 0 end) as {{ dbt.type_bigint() }}
+        ) as customer_account_count
+    from classified
+    group by
+        {%- for dimension in dimensions %}
+            classified.{{ dimension }}_value,
+        {%- endfor %}
+        classified.as_of_date
 ),
 
 final as (
     select
-        {{ dbt.concat(["stacked.dimension", "':'", "stacked.dimension_value"]) }} as tam_row_id,
-        stacked.*
-    from stacked
+        {{ dbt.concat([
+            "market_cells.crm_status", "'|'", "market_cells.fit_grade", "'|'", "market_cells.industry", "'|'",
+            "market_cells.size_band", "'|'", "market_cells.region", "'|'", "market_cells.tier",
+        ]) }} as tam_row_id,
+        market_cells.*
+    from market_cells
 )
 
 select * from final
