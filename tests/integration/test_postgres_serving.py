@@ -208,6 +208,20 @@ def test_the_reader_role_selects_the_marts_and_nothing_else(published: Postgres)
         assert granted == [("SELECT",)]
 
 
+def test_the_readme_tier_1_query_gives_the_same_answer_on_both(
+    published: Postgres, built_warehouse: BuiltWarehouse
+) -> None:
+    """The README's first query, as the read-only role, equals the serving file's."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme[readme.index("-- 1. Tier 1 accounts and why") :]
+    query = block[: block.index(";")]
+    with duckdb.connect(str(built_warehouse.serving_path), read_only=True) as con:
+        expected = [tuple(str(v) for v in row) for row in con.execute(query).fetchall()]
+    with published.reader() as reader:
+        got = [tuple(str(v) for v in row) for row in reader.execute(query).fetchall()]
+    assert expected and sorted(got) == sorted(expected)
+
+
 def test_a_swap_waits_for_a_reader_holding_the_old_publication(
     built_warehouse: BuiltWarehouse, published: Postgres, marts: list[str]
 ) -> None:
