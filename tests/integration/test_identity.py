@@ -215,7 +215,8 @@ def test_account_snapshots_are_incremental_by_as_of_date(built_warehouse, tmp_pa
                 "run",
                 "--quiet",
                 "--select",
-                "fct_account_snapshots",
+                # the step that computes a date's facts, and the mart that publishes it
+                "int_account_snapshots fct_account_snapshots",
                 "--vars",
                 "{as_of_date: '2026-06-30'}",
             ],
