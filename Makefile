@@ -56,7 +56,7 @@ lint: $(STAMP)
 	ABM_DBT_TARGET=lint $(BIN)/sqlfluff lint models macros data-tests snapshots --disable-progress-bar
 
 test: $(STAMP) lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile --durations 25
 
 ui: $(STAMP) dagster-home
 	$(BIN)/dbt parse --quiet

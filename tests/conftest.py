@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # 3,000 accounts give the ICP model enough closed deals to learn what the issue's
@@ -39,7 +41,10 @@ def dbt_bin() -> str:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """dagster-dbt loads the manifest when the definitions are imported, and test
-    modules import them at collection: parse before anything is collected."""
+    modules import them at collection: parse before anything is collected. Under
+    pytest-xdist only the controller parses (before it starts the workers)."""
+    if hasattr(session.config, "workerinput"):
+        return
     subprocess.run(
         [dbt_bin(), "parse", "--quiet"],
         cwd=PROJECT_DIR,
@@ -49,21 +54,55 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(scope="session")
-def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltWarehouse]:
+def built_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Iterator[BuiltWarehouse]:
+    """Built once per `make test`: under pytest-xdist the first worker to ask builds it
+    (under a file lock) and the others read it; every test treats it as read-only and
+    copies it before it writes."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base if worker_id == "master" else base.parent) / "session_warehouse"
+    with FileLock(f"{root}.lock"):
+        outcome = root / "outcome.json"
+        if not outcome.exists():
+            _build_warehouse(root, outcome)
+        built = json.loads(outcome.read_text())
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in _session_env(root).items():
+            patch.setenv(name, value)
+        yield BuiltWarehouse(
+            warehouse_path=root / "warehouse.duckdb",
+            landing_dir=root / "landing",
+            truth_dir=root / "truth",
+            serving_path=root / "serving.duckdb",
+            exports_dir=root / "exports",
+            run_success=built["run_success"],
+            failed_checks=tuple(built["failed_checks"]),
+        )
+
+
+def _session_env(root: Path) -> dict[str, str]:
+    return {
+        "ABM_LANDING_DIR": str(root / "landing"),
+        "ABM_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
+        "ABM_TRUTH_DIR": str(root / "truth"),
+        "ABM_SERVING_PATH": str(root / "serving.duckdb"),
+        "ABM_EXPORTS_DIR": str(root / "exports"),
+    }
+
+
+def _build_warehouse(root: Path, outcome: Path) -> None:
+    """The sample generated and refreshed through the real Dagster job."""
     import dagster as dg
 
     from sample_data import generate
 
-    root = tmp_path_factory.mktemp("warehouse")
-    landing, truth, warehouse = root / "landing", root / "truth", root / "warehouse.duckdb"
-    generate(SAMPLE_ACCOUNTS, SAMPLE_SEED, landing, truth)
+    root.mkdir(parents=True, exist_ok=True)
+    generate(SAMPLE_ACCOUNTS, SAMPLE_SEED, root / "landing", root / "truth")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ABM_LANDING_DIR", str(landing))
-        patch.setenv("ABM_WAREHOUSE_PATH", str(warehouse))
-        patch.setenv("ABM_TRUTH_DIR", str(truth))
-        patch.setenv("ABM_SERVING_PATH", str(root / "serving.duckdb"))
-        patch.setenv("ABM_EXPORTS_DIR", str(root / "exports"))
+        for name, value in _session_env(root).items():
+            patch.setenv(name, value)
         from orchestration.definitions import defs
         from orchestration.defs.jobs import DAILY_REFRESH
         from orchestration.lib.runner import tally_checks
@@ -72,12 +111,6 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltW
         with dg.DagsterInstance.ephemeral() as instance:
             result = job.execute_in_process(instance=instance, raise_on_error=False)
         checks = tally_checks(result.get_asset_check_evaluations())
-        yield BuiltWarehouse(
-            warehouse_path=warehouse,
-            landing_dir=landing,
-            truth_dir=truth,
-            serving_path=root / "serving.duckdb",
-            exports_dir=root / "exports",
-            run_success=result.success,
-            failed_checks=tuple(checks.failed),
-        )
+    outcome.write_text(
+        json.dumps({"run_success": result.success, "failed_checks": sorted(checks.failed)})
+    )

@@ -5,7 +5,7 @@ production warehouse) neither stops dev work nor is disturbed by it.
 
 One module fixture runs the loop the way `make dev` and `make diff` do, as commands
 (`python -m scripts.dev_build`, `python -m orchestration.lib.dev_diff --json`), on
-the session's production build; the tests read what happened.
+a copy of the session's production build; the tests read what happened.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,19 @@ def refresh_running(warehouse: Path) -> Iterator[subprocess.Popen]:
 def dev_loop(built_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPathFactory) -> DevLoop:
     assert built_warehouse.run_success, built_warehouse.failed_checks
     root = tmp_path_factory.mktemp("dev_loop")
+    # Production is a copy of the session's build: the writer below locks it, and other
+    # test processes read the session's build at the same time.
+    production = root / "production"
+    production.mkdir()
+    shutil.copy2(built_warehouse.warehouse_path, production / "warehouse.duckdb")
+    shutil.copy2(built_warehouse.serving_path, production / "serving.duckdb")
+    shutil.copytree(built_warehouse.exports_dir, production / "exports")
+    built_warehouse = replace(
+        built_warehouse,
+        warehouse_path=production / "warehouse.duckdb",
+        serving_path=production / "serving.duckdb",
+        exports_dir=production / "exports",
+    )
     target, manifest = root / "target", root / "target" / "manifest.json"
     env = {
         key: value

@@ -12,7 +12,7 @@ import idna
 import pytest
 
 from tests.conftest import BuiltWarehouse
-from tests.integration.test_guarded_refresh import (
+from tests.integration.deployments import (
     deploy_copy,
     failed_checks,
     publication_run_id,

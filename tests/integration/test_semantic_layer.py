@@ -1,10 +1,11 @@
 """The semantic layer (MetricFlow over the marts) answers what hand-written SQL answers.
 
-`mf query` runs in a subprocess against the session's built warehouse (the build is
-finished, so nothing holds the file). The semantic manifest names every table by its
-database, which is the warehouse file's name, so the project is parsed against that
-file first, in a project view of its own: mf reads `target/semantic_manifest.json` from
-the project root, and the session's shared `target/` stays as it is.
+`mf query` runs in a subprocess against a copy of the session's built warehouse (mf
+opens it for writing; other test processes read the session's build meanwhile). The
+semantic manifest names every table by its database, which is the warehouse file's
+name, so the project is parsed against that file first, in a project view of its own:
+mf reads `target/semantic_manifest.json` from the project root, and the session's
+shared `target/` stays as it is.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -88,12 +90,15 @@ ACCOUNTS_BY_TIER = """
 @pytest.fixture(scope="module")
 def mf_project(built_warehouse, tmp_path_factory) -> tuple[Path, dict[str, str]]:
     root = tmp_path_factory.mktemp("mf_project")
+    # mf opens the warehouse for writing: a copy, so other test processes keep reading.
+    warehouse = root / "warehouse.duckdb"
+    shutil.copy2(built_warehouse.warehouse_path, warehouse)
     for entry in PROJECT_ENTRIES:
         (root / entry).symlink_to(PROJECT_DIR / entry)
     env = {
         **os.environ,
         "ABM_DBT_TARGET": "duckdb",
-        "ABM_WAREHOUSE_PATH": str(built_warehouse.warehouse_path),
+        "ABM_WAREHOUSE_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(root),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }

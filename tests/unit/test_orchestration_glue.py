@@ -171,10 +171,12 @@ def test_a_failed_publication_leaves_the_last_one(tmp_path: Path) -> None:
 def test_dbt_vars_from_the_environment_reach_dbt_build(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ABM_DBT_VARS", raising=False)
     monkeypatch.delenv("ABM_AS_OF", raising=False)
-    assert dbt_build_args() == ["build"]
+    assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
     monkeypatch.setenv("ABM_DBT_VARS", '{"tiers_hysteresis_runs": 3, "as_of_date": "2026-01-05"}')
     assert dbt_build_args() == [
         "build",
+        "--exclude-resource-type",
+        "unit_test",
         "--vars",
         '{"as_of_date": "2026-01-05", "tiers_hysteresis_runs": 3}',
     ]

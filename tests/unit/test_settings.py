@@ -53,7 +53,7 @@ def test_the_run_vars_are_dbt_project_vars_with_the_runs_overrides() -> None:
     assert raised["as_of_date"] == "2026-11-23"
     assert raised["quality_max_tier_drift_share"] == defaults["quality_max_tier_drift_share"]
     # ABM_AS_OF reaches dbt as a var; ABM_DBT_VARS naming as_of_date wins.
-    assert dbt_build_args("", "2026-11-23") == ["build", "--vars", '{"as_of_date": "2026-11-23"}']
+    assert dbt_build_args("", "2026-11-23")[-2:] == ["--vars", '{"as_of_date": "2026-11-23"}']
     assert run_vars('{"as_of_date": "2026-01-05"}', "2026-11-23")["as_of_date"] == "2026-01-05"
 
 
