@@ -104,8 +104,9 @@ def scores_against_truth(warehouse: Path, truth_dir: Path) -> pd.DataFrame:
     ).set_index("account_id")["woe_score"]
     scores = _read(
         warehouse,
-        "select scores.account_id, scores.fit_score, accounts.domain from marts.account_fit_scores as scores"
-        " inner join marts.dim_accounts as accounts using (account_id)",
+        "select scores.account_id, scores.fit_score, accounts.domain"
+        " from marts.account_fit_scores as scores"
+        " inner join intermediate.int_accounts as accounts using (account_id)",
     ).set_index("account_id")
     scores = scores.join(reference).join(woe)
     scores[["reference_score", "woe_score"]] = scores[["reference_score", "woe_score"]].fillna(0.0)
