@@ -54,7 +54,6 @@ def build_icp_warehouse(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     vars_arg = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
-    _dbt(["seed", *vars_arg], env)
     _dbt(["build", "--select", *(f"+{mart}" for mart in ICP_MARTS), "--exclude", "test_type:unit",
-          "resource_type:seed", "--indirect-selection", "cautious", *vars_arg], env)
+          "--indirect-selection", "cautious", *vars_arg], env)
     return warehouse, truth
