@@ -1,5 +1,6 @@
 """Small warehouses for the ICP tests: a generated profile, ingested through the Dagster
-ingestion assets, then only the dbt models the ICP marts need, tested (`dbt build -s +icp_backtest ...`)."""
+ingestion assets, then only the dbt models the ICP marts need, with their tests
+(`dbt build -s +icp_backtest +icp_attribute_weights +account_fit_scores`)."""
 
 from __future__ import annotations
 

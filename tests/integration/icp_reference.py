@@ -32,7 +32,8 @@ def design(warehouse: Path, cutoff: str, accounts: pd.Series | None = None,
     """One-hot rows of the fitted buckets per account (unknown = no 1), in the model's terms."""
     terms = _read(
         warehouse,
-        "select attribute_name || ':' || bucket as feature from intermediate.int_icp_attribute_coefficients"
+        "select attribute_name || ':' || bucket as feature"
+        " from intermediate.int_icp_attribute_coefficients"
         f" where cutoff_name = '{cutoff}' and not is_intercept",
     )["feature"].tolist()
     columns = columns or sorted(terms)
@@ -44,8 +45,9 @@ def design(warehouse: Path, cutoff: str, accounts: pd.Series | None = None,
     index = pd.Index(sorted(rows["account_id"].unique()) if accounts is None else accounts)
     position = {c: j for j, c in enumerate(columns)}
     rows = rows[rows["feature"].isin(position) & rows["account_id"].isin(index)]
+    row_index = index.get_indexer(rows["account_id"])
     matrix = sparse.csr_matrix(
-        (np.ones(len(rows)), (index.get_indexer(rows["account_id"]), rows["feature"].map(position))),
+        (np.ones(len(rows)), (row_index, rows["feature"].map(position))),
         shape=(len(index), len(columns)),
     )
     return index, matrix, columns
@@ -92,13 +94,16 @@ def scores_against_truth(warehouse: Path, truth_dir: Path) -> pd.DataFrame:
     reference = pd.Series(matrix @ ref.coefficients.to_numpy(), index=index, name="reference_score")
     woe = _read(
         warehouse,
-        "select attributes.account_id, sum(ln(weights.smoothed_win_rate / (1 - weights.smoothed_win_rate))"
+        "select attributes.account_id,"
+        " sum(ln(weights.smoothed_win_rate / (1 - weights.smoothed_win_rate))"
         " - ln(weights.base_win_rate / (1 - weights.base_win_rate))) as woe_score"
         " from intermediate.int_icp_account_attributes as attributes"
         " inner join intermediate.int_icp_attribute_weights_learned as weights"
         "  on attributes.cutoff_name = weights.cutoff_name"
-        "  and attributes.attribute_name = weights.attribute_name and attributes.bucket = weights.bucket"
-        " inner join reference.icp_attributes as config on weights.attribute_name = config.attribute_name"
+        "  and attributes.attribute_name = weights.attribute_name"
+        "  and attributes.bucket = weights.bucket"
+        " inner join reference.icp_attributes as config"
+        "  on weights.attribute_name = config.attribute_name"
         " where attributes.cutoff_name = 'scoring' and weights.is_supported and config.is_scored"
         " group by attributes.account_id",
     ).set_index("account_id")["woe_score"]

@@ -32,7 +32,9 @@ def test_the_mode_and_its_reason_are_a_sentence_of_the_summary() -> None:
 def test_a_fallback_without_an_auc_says_so() -> None:
     con = _warehouse([("overall", "rules", "No attribute model learned.", None,
                        "too_few_outcomes", 4, "deals")])
-    assert icp_summary(con)[1] == "ICP backtest: no AUC (too_few_outcomes) on 4 deals closed after the cutoff."
+    assert icp_summary(con)[1] == (
+        "ICP backtest: no AUC (too_few_outcomes) on 4 deals closed after the cutoff."
+    )
 
 
 def test_no_icp_backtest_yet_says_nothing() -> None:
