@@ -34,7 +34,8 @@ counts as (
     select
         cutoffs.cutoff_name,
         sum(case when training.is_won then 1 else 0 end) as won_accounts,
-        sum(case when training.is_won then 0 else 1 end) as lost_accounts,
+        sum(case when training.account_id is not null and not training.is_won then 1 else 0 end)
+            as lost_accounts,
         sum(case when training.account_id is not null then training.won_deals else 0 end) as won_deals,
         sum(case when training.account_id is not null then training.closed_deals - training.won_deals else 0 end)
             as lost_deals,
