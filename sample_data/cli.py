@@ -8,7 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from sample_data.generate import DEFAULT_ANCHOR, generate
+from sample_data.generate import DEFAULT_ANCHOR, PROFILES, generate
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -23,6 +23,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="truth folder to (re)write (default data/truth)")
     parser.add_argument("--anchor-date", type=date.fromisoformat, default=DEFAULT_ANCHOR,
                         help=f"the 'today' of the sample world (default {DEFAULT_ANCHOR})")
+    parser.add_argument("--profile", choices=PROFILES, default="default",
+                        help="correlated: revenue restates size, segment restates industry; "
+                             "repeat_business: every account with a closed deal has won one")
     return parser.parse_args(argv)
 
 
@@ -30,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     started = time.perf_counter()
     try:
-        summary = generate(args.accounts, args.seed, args.landing, args.truth, args.anchor_date)
+        summary = generate(
+            args.accounts, args.seed, args.landing, args.truth, args.anchor_date, args.profile
+        )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -114,7 +114,9 @@ def _random_member(
     return np.where(c > 0, order[np.minimum(pos, len(order) - 1)] if len(order) else -1, -1)
 
 
-def build_crm(u: Universe, n_accounts: int, seed: int, anchor: np.datetime64) -> Crm:
+def build_crm(
+    u: Universe, n_accounts: int, seed: int, anchor: np.datetime64, profile: str = "default"
+) -> Crm:
     rng = rng_for(seed, "crm")
     anchor_s = anchor.astype("datetime64[s]")
     full_day = anchor_s - 3 * DAY
@@ -141,7 +143,7 @@ def build_crm(u: Universe, n_accounts: int, seed: int, anchor: np.datetime64) ->
     company_owner = rng.integers(0, users_n, u.n)
 
     # --- opportunities (drive customer status) --------------------------------------------
-    opp = _opportunities(u, rng, anchor_s, n_crm)
+    opp = _opportunities(u, rng, anchor_s, n_crm, profile)
     won_nb_close = np.full(u.n, np.datetime64("NaT"), dtype="datetime64[s]")
     nb_won = (opp["type"] == 0) & opp["won"]
     first_idx = np.flatnonzero(nb_won)
@@ -317,10 +319,15 @@ OPP_TYPES = ("New Business", "Renewal", "Expansion", "Upsell")
 
 
 def _opportunities(
-    u: Universe, rng: np.random.Generator, anchor: np.datetime64, n_crm: int
+    u: Universe, rng: np.random.Generator, anchor: np.datetime64, n_crm: int,
+    profile: str = "default",
 ) -> dict[str, np.ndarray]:
-    """Opportunity history: outcomes depend on the true win probability and nothing else."""
-    per = rng.poisson(0.8, n_crm)
+    """Opportunity history: outcomes depend on the true win probability and nothing else.
+
+    Profile repeat_business: many new-business deals per account and every account's
+    first closed deal won (a company with repeat business: no account only ever lost),
+    later deals won with the true win probability."""
+    per = rng.poisson(8.0 if profile == "repeat_business" else 0.8, n_crm)
     company = np.repeat(np.arange(n_crm), per)
     n = len(company)
     created = anchor - secs(rng, n, 1, 3 * 365)
@@ -328,6 +335,10 @@ def _opportunities(
     close = created + cycle.astype("timedelta64[s]")
     closed = close < anchor
     won = closed & (rng.random(n) < u.p[company])
+    if profile == "repeat_business":
+        order = np.lexsort((close, ~closed, company))
+        first = order[np.r_[True, company[order][1:] != company[order][:-1]]]
+        won[first[closed[first]]] = True
     base = (15_000 * (u.employees[company] / 100.0) ** 0.35
             * np.exp(rng.normal(0, 0.4, n))).round(-2)
     types = np.zeros(n, dtype=np.int64)

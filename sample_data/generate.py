@@ -145,13 +145,22 @@ CRM_SPECS: dict[str, tuple[FileSpec, ...]] = {
 }
 
 
+PROFILES = ("default", "correlated", "repeat_business")
+
+
 def generate(
     n_accounts: int, seed: int, landing_dir: Path, truth_dir: Path,
-    anchor_date: date = DEFAULT_ANCHOR,
+    anchor_date: date = DEFAULT_ANCHOR, profile: str = "default",
 ) -> GenerationSummary:
-    """Write `n_accounts` CRM accounts' worth of landing files plus the planted truth."""
+    """Write `n_accounts` CRM accounts' worth of landing files plus the planted truth.
+
+    profile (PROFILES): default; correlated (revenue restates size, segment restates
+    industry); repeat_business (every account with a closed deal has won one, many
+    deals per account)."""
     if n_accounts < 10:
         raise ValueError("n_accounts must be at least 10")
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
     landing_dir, truth_dir = Path(landing_dir), Path(truth_dir)
     _prepare(landing_dir, truth_dir)
     _prepare(truth_dir, landing_dir)
@@ -159,8 +168,8 @@ def generate(
     days = drop_days(anchor)
     n_crm = max(5, round(n_accounts / 1.065))
     n_net_new = round(0.4 * n_crm)
-    u = build_universe(seed, n_crm, n_net_new)
-    crm = build_crm(u, n_accounts, seed, anchor)
+    u = build_universe(seed, n_crm, n_net_new, profile)
+    crm = build_crm(u, n_accounts, seed, anchor, profile)
     summary = GenerationSummary(n_accounts, seed, anchor_date.isoformat())
     bad: list[BadRow] = []
 
@@ -196,7 +205,7 @@ def generate(
         landing_dir, "crm", "user", users, udrop, days,
         (FileSpec(0, "csv"), FileSpec(1, "jsonl")), "id", rng_w))
 
-    enr, enr_rows = signals.enrichment_company(u, seed, anchor)
+    enr, enr_rows = signals.enrichment_company(u, seed, anchor, profile)
     rng = rng_for(seed, "versions-enrichment")
     enr_perturb = _perturb_columns({"employees": _scaled("employees", 0.8),
                                     "annual_revenue": _scaled("annual_revenue", 0.9)})
@@ -248,7 +257,7 @@ def generate(
         "activity_id", rng_w))
 
     summary.bad_rows = len(bad)
-    _write_truth(truth_dir, u, crm, bad, summary, seed, n_accounts, anchor_date)
+    _write_truth(truth_dir, u, crm, bad, summary, seed, n_accounts, anchor_date, profile)
     return summary
 
 
@@ -294,7 +303,7 @@ def _companies_truth(u: Universe, crm: Crm) -> pa.Table:
 
 def _write_truth(
     truth: Path, u: Universe, crm: Crm, bad: list[BadRow], summary: GenerationSummary,
-    seed: int, n_accounts: int, anchor_date: date,
+    seed: int, n_accounts: int, anchor_date: date, profile: str = "default",
 ) -> None:
     companies = _companies_truth(u, crm)
     is_primary = ~crm.acc_is_dup
@@ -328,6 +337,7 @@ def _write_truth(
         "seed": seed,
         "n_accounts": n_accounts,
         "anchor_date": anchor_date.isoformat(),
+        **({"profile": profile} if profile != "default" else {}),
         "null_effect_attribute": NULL_EFFECT_ATTRIBUTE,
         "model": {
             "intercept": catalogs.LOGIT_INTERCEPT,

@@ -48,7 +48,9 @@ class Tables:
     ts: np.ndarray
 
 
-def enrichment_company(u: Universe, seed: int, anchor: np.datetime64) -> tuple[Tables, np.ndarray]:
+def enrichment_company(
+    u: Universe, seed: int, anchor: np.datetime64, profile: str = "default"
+) -> tuple[Tables, np.ndarray]:
     rng = rng_for(seed, "enrichment")
     rows = np.flatnonzero(u.in_enrichment)
     n = len(rows)
@@ -72,7 +74,7 @@ def enrichment_company(u: Universe, seed: int, anchor: np.datetime64) -> tuple[T
                               NAME_PROBS_OTHER),
         "industry": raw_industry(rng, u.industry_idx[rows], 0.01),
         "sub_industry": pick(["B2B", "B2C", "Enterprise", "SMB", "Platform", ""],
-                             rng.integers(0, 6, n)),
+                             _segments(rng, u.industry_idx[rows], profile)),
         "employees": pa.array(u.employees[rows]),
         "employees_range": pick(BAND_LABELS, u.band_idx[rows]),
         "annual_revenue": pa.array(u.revenue[rows]),
@@ -92,6 +94,15 @@ def enrichment_company(u: Universe, seed: int, anchor: np.datetime64) -> tuple[T
     }
     ts = anchor.astype("datetime64[s]") - 3 * DAY - secs(rng, n, 0, 240)
     return Tables(cols, ts), rows
+
+
+def _segments(rng: np.random.Generator, industry_idx: np.ndarray, profile: str) -> np.ndarray:
+    """Segment index per company: independent of everything, or (profile correlated)
+    mostly restating the industry (9 in 10 take their industry's segment)."""
+    drawn = rng.integers(0, 6, len(industry_idx))
+    if profile != "correlated":
+        return drawn
+    return np.where(rng.random(len(industry_idx)) < 0.9, industry_idx % 5, drawn)
 
 
 def technology(u: Universe, rows: np.ndarray, seed: int, anchor: np.datetime64) -> Tables:

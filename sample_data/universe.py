@@ -91,7 +91,7 @@ def fit_index(p: np.ndarray) -> np.ndarray:
     return np.where(p >= catalogs.FIT_HIGH_MIN, 2, np.where(p >= catalogs.FIT_MEDIUM_MIN, 1, 0))
 
 
-def build_universe(seed: int, n_crm: int, n_net_new: int) -> Universe:
+def build_universe(seed: int, n_crm: int, n_net_new: int, profile: str = "default") -> Universe:
     n = n_crm + n_net_new
     rng = rng_for(seed, "universe")
     codes = [c[0] for c in catalogs.COUNTRIES]
@@ -152,7 +152,11 @@ def build_universe(seed: int, n_crm: int, n_net_new: int) -> Universe:
     region = np.array([regions[c] for c in codes])[country_idx]
     employees = np.exp(rng.normal(np.log(150), 1.7, n)).clip(2, 350_000).round().astype(np.int64)
     band_idx = np.searchsorted([b[1] for b in catalogs.EMPLOYEE_BANDS], employees, "right") - 1
-    revenue = np.round(employees * np.exp(rng.normal(np.log(180_000), 0.6, n)), -3)
+    revenue_spread = np.exp(rng.normal(np.log(180_000), 0.6, n))
+    if profile == "correlated":
+        # Revenue restates size: little spread around 180k per employee.
+        revenue_spread = 180_000 * np.exp((np.log(revenue_spread) - np.log(180_000)) / 4)
+    revenue = np.round(employees * revenue_spread, -3)
     founded = (2024 - np.exp(rng.normal(np.log(18), 0.8, n))).clip(1850, 2024).astype(np.int64)
     founded = np.where(band_idx >= 3, np.minimum(founded, 2016), founded)
     # Drawn independently of everything: the null-effect attribute.

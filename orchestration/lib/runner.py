@@ -119,6 +119,26 @@ def files_loaded_by_run(con: duckdb.DuckDBPyConnection, since: datetime) -> int:
     ).fetchone()[0]
 
 
+def icp_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """How the ICP learned this run (its training mode and why) and what its backtest
+    said, in sentences; nothing when the warehouse has no ICP backtest yet."""
+    try:
+        row = con.execute(
+            "select training_mode, training_mode_reason, auc, auc_status, total_outcomes,"
+            " judged_on from marts.icp_backtest where breakdown = 'overall'"
+        ).fetchone()
+    except duckdb.Error:
+        return []
+    if row is None:
+        return []
+    mode, reason, auc, status, outcomes, judged_on = row
+    backtest = f"AUC {auc:.3f} ({status})" if auc is not None else f"no AUC ({status})"
+    return [
+        f"ICP fit: training mode {mode}. {reason}",
+        f"ICP backtest: {backtest} on {outcomes:,} {judged_on} closed after the cutoff.",
+    ]
+
+
 def _print_reason(reason: str) -> None:
     lines = [line for line in reason.splitlines() if line.strip()]
     for line in lines[:_MAX_REASON_LINES]:
@@ -157,6 +177,8 @@ def print_summary(report: RunReport) -> None:
                 print(f"files {status:<20} {files:>6,}   rows quarantined: {quarantined:,}")
             total_quarantined = con.execute("select count(*) from raw.quarantine").fetchone()[0]
             print(f"rows in quarantine (all runs) {total_quarantined:>8,}")
+            for sentence in icp_summary(con):
+                print(sentence)
             if files_loaded_by_run(con, report.started_at) == 0:
                 print(
                     "no new files were loaded by this run: the marts were rebuilt from the "

@@ -1,8 +1,11 @@
 {#- One row per cutoff and scoped account: the fit in plain words. fit_reasons
     reads, in this order: `Excluded: <reasons>.` (int_icp_account_exclusions),
-    `Strengths: ...` (the var icp_reasons_positive largest positive
+    `Scored by the analyst rules: ...` when nothing could be learned at the
+    cutoff (int_icp_training_modes), `Strengths: ...` (the var icp_reasons_positive largest positive
     contributions), `Concerns: ...` (the var icp_reasons_negative most negative),
-    `Missing data: ...` (scored attributes not known) and, when no scored
+    `No attribute separates your wins from your losses ...` when a model was
+    learned but none of the account's known values moves its score enough to
+    name, `Missing data: ...` (scored attributes not known) and, when no scored
     attribute is known, that the score is the base rate. A contribution speaks
     when its weight is at least var icp_reasons_min_abs_weight either way: the
     reason of the criteria that shaped it, else `<value>: wins <lift>x as
@@ -19,6 +22,10 @@ contributions as (
 
 exclusions as (
     select * from {{ ref('int_icp_account_exclusions') }}
+),
+
+modes as (
+    select * from {{ ref('int_icp_training_modes') }}
 ),
 
 reason_candidates as (
@@ -79,10 +86,13 @@ phrases as (
         evidence.account_id,
         evidence.known_attributes,
         evidence.missing_labels,
+        modes.is_rules_fallback,
         exclusions.exclusion_reason,
         positive_reasons.reasons as positive_reasons,
         negative_reasons.reasons as negative_reasons
     from evidence
+    inner join modes
+        on evidence.cutoff_name = modes.cutoff_name
     left join exclusions
         on
             evidence.cutoff_name = exclusions.cutoff_name
@@ -105,8 +115,13 @@ final as (
         negative_reasons,
         trim({{ dbt.concat([
             "coalesce(" ~ dbt.concat(["'Excluded: '", 'exclusion_reason', "'. '"]) ~ ", '')",
+            "case when is_rules_fallback then 'Scored by the analyst rules: too few won and lost"
+            ~ " deals to learn from. ' else '' end",
             "coalesce(" ~ dbt.concat(["'Strengths: '", 'positive_reasons', "'. '"]) ~ ", '')",
             "coalesce(" ~ dbt.concat(["'Concerns: '", 'negative_reasons', "'. '"]) ~ ", '')",
+            "case when not is_rules_fallback and known_attributes > 0 and positive_reasons is null"
+            ~ " and negative_reasons is null then 'No attribute separates your wins from your losses:"
+            ~ " the score stays near the average. ' else '' end",
             "coalesce(" ~ dbt.concat(["'Missing data: '", 'missing_labels', "'. '"]) ~ ", '')",
             "case when known_attributes = 0 then 'No attribute known: the score is the base rate.' else '' end",
         ]) }}) as fit_reasons

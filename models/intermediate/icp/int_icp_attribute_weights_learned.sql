@@ -1,17 +1,25 @@
 {#- One row per cutoff, ICP attribute and bucket seen among the training
-    accounts: support, wins and losses, and the learned weight of evidence.
-    With W+ / W- the (best-customer weighted) wins / losses of the bucket, p0 the
-    weighted base win rate and k = var icp_prior_strength:
+    examples (int_icp_training_examples, by the mode int_icp_training_modes
+    chose): support, wins and losses, and the learned weight. With W+ / W- the
+    (best-customer weighted) wins / losses of the bucket, p0 the weighted base
+    win rate and k = var icp_prior_strength:
+      win_rate          = W+ / (W+ + W-)
       smoothed_win_rate = (W+ + k p0) / (W+ + W- + k)
       lift              = smoothed_win_rate / p0
-      weight            = ln((W+ + k p0) / (W- + k (1 - p0))) - ln(p0 / (1 - p0))
-    i.e. the log odds ratio of the bucket against the base, shrunk towards zero by
-    k pseudo-accounts at the base rate; 0 below var icp_min_support accounts. -#}
+    learned_weight is the bucket's coefficient in the jointly fitted logistic
+    regression (int_icp_attribute_coefficients): what the value adds to the log
+    odds once the account's other attributes are counted; 0 for a bucket of an
+    attribute not scored or with fewer than var icp_min_support accounts. -#}
 {%- set k = var('icp_prior_strength') -%}
 with
 
 training as (
-    select * from {{ ref('int_icp_training_accounts') }}
+    select * from {{ ref('int_icp_training_examples') }}
+),
+
+coefficients as (
+    select * from {{ ref('int_icp_attribute_coefficients') }}
+    where not is_intercept
 ),
 
 attributes as (
@@ -47,8 +55,8 @@ bucket_counts as (
         attributes.attribute_name,
         attributes.bucket,
         count(*) as support,  -- noqa: RF04
-        sum(case when training.is_won then 1 else 0 end) as won_accounts,
-        sum(case when training.is_won then 0 else 1 end) as lost_accounts,
+        sum(case when training.won_weight > 0 then 1 else 0 end) as won_accounts,
+        sum(case when training.lost_weight > 0 then 1 else 0 end) as lost_accounts,
         cast(sum(cast(training.won_weight as {{ exact_decimal() }})) as {{ type_double() }}) as weighted_wins,
         cast(sum(cast(
             training.lost_weight
@@ -89,24 +97,28 @@ rates as (
 
 weighted as (
     select
-        cutoff_name,
-        attribute_name,
-        bucket,
-        support,
-        won_accounts,
-        lost_accounts,
-        weighted_wins,
-        weighted_losses,
-        base_win_rate,
-        win_rate,
-        smoothed_wins / nullif(smoothed_wins + smoothed_losses, 0) as smoothed_win_rate,
-        is_supported,
+        rates.cutoff_name,
+        rates.attribute_name,
+        rates.bucket,
+        rates.support,
+        rates.won_accounts,
+        rates.lost_accounts,
+        rates.weighted_wins,
+        rates.weighted_losses,
+        rates.base_win_rate,
+        rates.win_rate,
+        rates.smoothed_wins / nullif(rates.smoothed_wins + rates.smoothed_losses, 0) as smoothed_win_rate,
+        rates.is_supported,
         case
-            when is_supported and has_both_outcomes and smoothed_wins > 0 and smoothed_losses > 0
-                then ln(smoothed_wins / smoothed_losses) - ln(base_win_rate / (1 - base_win_rate))
+            when rates.is_supported and rates.has_both_outcomes then coalesce(coefficients.coefficient, 0)
             else 0
         end as learned_weight
     from rates
+    left join coefficients
+        on
+            rates.cutoff_name = coefficients.cutoff_name
+            and rates.attribute_name = coefficients.attribute_name
+            and rates.bucket = coefficients.bucket
 ),
 
 final as (

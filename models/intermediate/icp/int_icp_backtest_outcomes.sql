@@ -1,7 +1,8 @@
 {#- One row per account with a closed opportunity of an outcome type between the
     backtest cutoff (var icp_backtest_days before the as-of date) and the as-of
-    date: its fit as learned and scored at the cutoff, and whether it won
-    (any such deal won). The rows behind the marts icp_backtest and
+    date: its fit as learned and scored at the cutoff, whether it won (any such
+    deal won) and its won and lost deals (the backtest judges deals when the
+    accounts are too few). The rows behind the marts icp_backtest and
     icp_backtest_outcomes. -#}
 with
 
@@ -27,6 +28,7 @@ outcomes as (
     select
         opportunities.account_id,
         count(*) as closed_deals,
+        sum(case when opportunities.is_won then 1 else 0 end) as won_deals,
         max(case when opportunities.is_won then 1 else 0 end) = 1 as is_won
     from opportunities
     cross join cutoffs
@@ -48,6 +50,7 @@ joined as (
         scores.evidence_level,
         scores.has_history,
         outcomes.closed_deals,
+        outcomes.won_deals,
         outcomes.is_won
     from outcomes
     inner join scores
@@ -67,6 +70,8 @@ final as (
         evidence_level,
         has_history,
         cast(closed_deals as {{ dbt.type_int() }}) as closed_deals,
+        cast(won_deals as {{ dbt.type_int() }}) as won_deals,
+        cast(closed_deals - won_deals as {{ dbt.type_int() }}) as lost_deals,
         is_won
     from joined
 )

@@ -5,6 +5,8 @@
                (seeds/icp/icp_attributes.csv); criteria points are ignored;
       rules:   override points, else 0, plus added points;
       blend:   override points, else the learned part, plus added points.
+    A cutoff where nothing could be learned (int_icp_training_modes: rules)
+    scores by the rules whatever the mode.
     Criteria name a bucket as icp_attribute_weights shows it (case-insensitive). -#}
 {%- set mode = var('icp_scoring_mode') -%}
 {%- if mode not in ['learned', 'rules', 'blend'] -%}
@@ -18,6 +20,10 @@ cutoffs as (
 
 learned as (
     select * from {{ ref('int_icp_attribute_weights_learned') }}
+),
+
+modes as (
+    select * from {{ ref('int_icp_training_modes') }}
 ),
 
 attribute_config as (
@@ -108,8 +114,11 @@ configured as (
         end as learned_part,
         combined.added_points,
         combined.override_points,
-        combined.rule_reason
+        combined.rule_reason,
+        modes.is_rules_fallback
     from combined
+    inner join modes
+        on combined.cutoff_name = modes.cutoff_name
     left join attribute_config
         on combined.attribute_name = attribute_config.attribute_name
 ),
@@ -131,17 +140,21 @@ final as (
         cast(learned_weight as {{ type_double() }}) as learned_weight,
         cast(added_points as {{ type_double() }}) as added_points,
         cast(override_points as {{ type_double() }}) as override_points,
+        {%- set rules_weight = 'coalesce(override_points, 0) + coalesce(added_points, 0)' %}
         {%- if mode == 'learned' %}
-            cast(learned_part as {{ type_double() }}) as weight,
-            false as is_rule_applied,
-        {%- elif mode == 'rules' %}
             cast(
-                coalesce(override_points, 0) + coalesce(added_points, 0) as {{ type_double() }}
+                case when is_rules_fallback then {{ rules_weight }} else learned_part end as {{ type_double() }}
             ) as weight,
+            is_rules_fallback and rule_reason is not null as is_rule_applied,
+        {%- elif mode == 'rules' %}
+            cast({{ rules_weight }} as {{ type_double() }}) as weight,
             rule_reason is not null as is_rule_applied,
         {%- else %}
             cast(
-                coalesce(override_points, learned_part) + coalesce(added_points, 0) as {{ type_double() }}
+                case
+                    when is_rules_fallback then {{ rules_weight }}
+                    else coalesce(override_points, learned_part) + coalesce(added_points, 0)
+                end as {{ type_double() }}
             ) as weight,
             rule_reason is not null as is_rule_applied,
         {%- endif %}

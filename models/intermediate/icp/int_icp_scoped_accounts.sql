@@ -1,6 +1,7 @@
 {#- One row per cutoff and account the ICP scores at that cutoff: the whole
-    universe where the cutoff scores it (scoring), else only the accounts with
-    closed deals by the as-of date (all the backtest needs). Carries the current
+    universe where the cutoff scores it (scoring) or learns from look-alikes
+    (int_icp_training_modes), else only the accounts with closed deals by the
+    as-of date (all the backtest needs). Carries the current
     profile fields the attributes and exclusions read, and has_history: the
     account itself had closed deals by the cutoff. -#}
 with
@@ -23,6 +24,10 @@ enrichment_companies as (
 
 training as (
     select * from {{ ref('int_icp_training_accounts') }}
+),
+
+modes as (
+    select * from {{ ref('int_icp_training_modes') }}
 ),
 
 accounts_with_deals as (
@@ -51,13 +56,18 @@ scoped as (
         extract(year from cutoffs.cutoff_date) - accounts.founded_year as company_age_years
     from accounts
     cross join cutoffs
+    inner join modes
+        on cutoffs.cutoff_name = modes.cutoff_name
     left join accounts_with_deals
         on accounts.account_id = accounts_with_deals.account_id
     left join enrichment_matches
         on accounts.account_id = enrichment_matches.account_id
     left join enrichment_companies
         on enrichment_matches.enrichment_domain = enrichment_companies.domain
-    where cutoffs.scores_whole_universe or accounts_with_deals.account_id is not null
+    where
+        cutoffs.scores_whole_universe
+        or modes.training_mode = 'lookalike'
+        or accounts_with_deals.account_id is not null
 ),
 
 final as (

@@ -3,10 +3,10 @@
     training set. Point in time: only deals created and closed on or before the
     cutoff count, so nothing that happened later leaks in. is_won when any of
     them was won; best customers (var icp_best_customer_min_deal_cycles won deal
-    cycles or more by the cutoff) weigh var icp_best_customer_weight. -#}
-{%- if var('icp_training_unit') not in ['account', 'deal'] -%}
-    {{ exceptions.raise_compiler_error("var icp_training_unit must be account or deal, got '" ~ var('icp_training_unit') ~ "'") }}
-{%- endif -%}
+    cycles or more by the cutoff) weigh var icp_best_customer_weight. What the
+    account adds to the wins and losses is given for both account-level training
+    (won_weight, lost_weight) and deal-level training (won_deal_weight,
+    lost_deal_weight); int_icp_training_modes chooses. -#}
 {%- set best_weight -%}
     case
         when won_deals > 0 and won_deal_cycles >= {{ var('icp_best_customer_min_deal_cycles') }}
@@ -74,13 +74,10 @@ final as (
         cast(won_deal_cycles as {{ dbt.type_int() }}) as won_deal_cycles,
         cast({{ best_weight }} as {{ type_double() }}) as sample_weight,
         won_deals > 0 as is_won,
-        {%- if var('icp_training_unit') == 'deal' %}
-            cast(won_deals * {{ best_weight }} as {{ type_double() }}) as won_weight,
-            cast(closed_deals - won_deals as {{ type_double() }}) as lost_weight,
-        {%- else %}
-            cast(case when won_deals > 0 then {{ best_weight }} else 0 end as {{ type_double() }}) as won_weight,
-            cast(case when won_deals > 0 then 0 else 1 end as {{ type_double() }}) as lost_weight,
-        {%- endif %}
+        cast(case when won_deals > 0 then {{ best_weight }} else 0 end as {{ type_double() }}) as won_weight,
+        cast(case when won_deals > 0 then 0 else 1 end as {{ type_double() }}) as lost_weight,
+        cast(won_deals * {{ best_weight }} as {{ type_double() }}) as won_deal_weight,
+        cast(closed_deals - won_deals as {{ type_double() }}) as lost_deal_weight,
         won_deals > 0
         and won_deal_cycles >= {{ var('icp_best_customer_min_deal_cycles') }} as is_best_customer,
         last_close_date

@@ -1,12 +1,18 @@
 {#- One row per breakdown of the backtest: `overall` (one row: the AUC and its
     verdict), `decile` (10 = lowest scores, 1 = highest) and `grade` (A-D): the
-    accounts judged, their wins and losses after the cutoff, win rate and lift
-    against the overall win rate. AUC is the Mann-Whitney rank statistic: the
-    chance that a won account outscored a lost one (ties count half).
+    outcomes judged after the cutoff, wins, losses, win rate and lift against the
+    overall win rate. judged_on: accounts (won when any deal in the window won)
+    when they reach the minimums below, else deals (each closed deal of the
+    window, scored by its account's fit), so a CRM where every account wins
+    sometimes is still judged. AUC is the Mann-Whitney rank statistic: the
+    chance that a won outcome outscored a lost one (ties count half).
     auc_status: too_few_outcomes (below var icp_backtest_min_outcomes, or fewer
     wins or losses than var icp_backtest_min_per_class), fail (below var
     icp_backtest_auc_fail_below), warn (below var icp_backtest_auc_warn_below),
-    pass. -#}
+    pass. training_mode: how the ICP learned (int_icp_training_modes) at the
+    as-of date, backtest_training_mode at the backtest cutoff. -#}
+{%- set min_outcomes = var('icp_backtest_min_outcomes') -%}
+{%- set min_per_class = var('icp_backtest_min_per_class') -%}
 with
 
 outcomes as (
@@ -18,43 +24,88 @@ cutoffs as (
     where cutoff_name = 'backtest'
 ),
 
-ranked as (
+modes as (
+    select * from {{ ref('int_icp_training_modes') }}
+),
+
+account_counts as (
     select
-        is_won,
-        rank() over (order by fit_score)
-        + (count(*) over (partition by fit_score) - 1) / 2.0 as score_rank
+        count(*) as outcomes,
+        sum(case when is_won then 1 else 0 end) as wins
     from outcomes
 ),
 
-auc as (
+unit as (
     select
-        count(*) as outcomes,
-        sum(case when is_won then 1 else 0 end) as wins,
-        sum(case when is_won then 0 else 1 end) as losses,
-        sum(case when is_won then score_rank else 0 end) as won_rank_sum
-    from ranked
+        case
+            when
+                outcomes >= {{ min_outcomes }}
+                and wins >= {{ min_per_class }}
+                and outcomes - wins >= {{ min_per_class }}
+                then 'accounts'
+            else 'deals'
+        end as judged_on
+    from account_counts
+),
+
+units as (
+    select
+        outcomes.fit_score,
+        outcomes.fit_grade,
+        outcomes.score_decile,
+        case
+            when unit.judged_on = 'deals' then coalesce(outcomes.won_deals, 0)
+            when outcomes.is_won then 1
+            else 0
+        end as wins,
+        case
+            when unit.judged_on = 'deals' then coalesce(outcomes.lost_deals, 0)
+            when outcomes.is_won then 0
+            else 1
+        end as losses
+    from outcomes
+    cross join unit
+),
+
+by_score as (
+    select
+        fit_score,
+        sum(wins) as wins,
+        sum(losses) as losses
+    from units
+    group by fit_score
+),
+
+ranked as (
+    select
+        wins,
+        losses,
+        coalesce(sum(losses) over (
+            order by fit_score rows between unbounded preceding and 1 preceding
+        ), 0) as losses_below
+    from by_score
 ),
 
 overall as (
     select
-        outcomes,
-        wins,
-        losses,
+        sum(wins + losses) as outcomes,
+        sum(wins) as wins,
+        sum(losses) as losses,
         case
-            when wins > 0 and losses > 0
-                then (won_rank_sum - wins * (wins + 1) / 2.0) / (1.0 * wins * losses)
+            when sum(wins) > 0 and sum(losses) > 0
+                then sum(wins * (losses_below + losses / 2.0)) / (1.0 * sum(wins) * sum(losses))
         end as auc
-    from auc
+    from ranked
 ),
 
 breakdowns as (
     select
         'decile' as breakdown,
         cast(score_decile as {{ dbt.type_string() }}) as bucket,
-        count(*) as outcomes,
-        sum(case when is_won then 1 else 0 end) as wins,
+        sum(wins + losses) as outcomes,
+        sum(wins) as wins,
         cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ type_double() }}) as average_fit_score
-    from outcomes
+    from units
     group by score_decile
 
     union all
@@ -62,10 +113,10 @@ breakdowns as (
     select
         'grade' as breakdown,
         fit_grade as bucket,
-        count(*) as outcomes,
-        sum(case when is_won then 1 else 0 end) as wins,
+        sum(wins + losses) as outcomes,
+        sum(wins) as wins,
         cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ type_double() }}) as average_fit_score
-    from outcomes
+    from units
     group by fit_grade
 
     union all
@@ -73,23 +124,22 @@ breakdowns as (
     select
         'overall' as breakdown,
         'all' as bucket,
-        count(*) as outcomes,
-        sum(case when is_won then 1 else 0 end) as wins,
+        sum(wins + losses) as outcomes,
+        sum(wins) as wins,
         cast(avg(cast(fit_score as {{ exact_decimal() }})) as {{ type_double() }}) as average_fit_score
-    from outcomes
+    from units
 ),
 
 verdict as (
     select
         overall.auc,
         overall.outcomes as total_outcomes,
-        overall.wins as total_wins,
         1.0 * overall.wins / nullif(overall.outcomes, 0) as overall_win_rate,
         case
             when
-                overall.outcomes < {{ var('icp_backtest_min_outcomes') }}
-                or overall.wins < {{ var('icp_backtest_min_per_class') }}
-                or overall.losses < {{ var('icp_backtest_min_per_class') }}
+                coalesce(overall.outcomes, 0) < {{ min_outcomes }}
+                or coalesce(overall.wins, 0) < {{ min_per_class }}
+                or coalesce(overall.losses, 0) < {{ min_per_class }}
                 or overall.auc is null
                 then 'too_few_outcomes'
             when overall.auc < {{ var('icp_backtest_auc_fail_below') }} then 'fail'
@@ -119,10 +169,19 @@ final as (
         cast(verdict.total_outcomes as {{ dbt.type_int() }}) as total_outcomes,
         verdict.auc_status,
         cast({{ var('icp_backtest_auc_warn_below') }} as {{ type_double() }}) as auc_warn_below,
-        cast({{ var('icp_backtest_auc_fail_below') }} as {{ type_double() }}) as auc_fail_below
+        cast({{ var('icp_backtest_auc_fail_below') }} as {{ type_double() }}) as auc_fail_below,
+        cast(unit.judged_on as {{ dbt.type_string() }}) as judged_on,
+        cast(scoring_mode.training_mode as {{ dbt.type_string() }}) as training_mode,
+        cast(scoring_mode.mode_reason as {{ dbt.type_string() }}) as training_mode_reason,
+        cast(backtest_mode.training_mode as {{ dbt.type_string() }}) as backtest_training_mode
     from breakdowns
     cross join cutoffs
     cross join verdict
+    cross join unit
+    left join modes as scoring_mode
+        on scoring_mode.cutoff_name = 'scoring'
+    left join modes as backtest_mode
+        on backtest_mode.cutoff_name = 'backtest'
 )
 
 select * from final

@@ -20,6 +20,8 @@ final as (
         evidence_level,
         has_history,
         closed_deals,
+        won_deals,
+        lost_deals,
         is_won
     from outcomes
 )

@@ -1,0 +1,102 @@
+{#- CTEs fitting an L2-regularized logistic regression, unrolled: `steps`
+    iterations after the CTE named `start`, the last one named `<prefix>_<steps>`.
+    Rows of `start`: one per (group, example, feature) with columns group_key,
+    example_id, feature_key, won_weight, total_weight (won + lost weight),
+    l2_penalty (0 for an intercept), feature_rows (rows of the feature in the
+    group), beta (the feature's starting coefficient) and eta (the example's
+    starting linear predictor). Each iteration is a step of nonlinear conjugate
+    gradients (Polak-Ribiere, restarted when it stalls) preconditioned by the
+    diagonal of the Hessian, with one Newton step along the direction for its
+    size (capped to [0, 4]): the exact L2 optimum up to a tolerance that the
+    number of steps sets, all features together, so correlated features share
+    their evidence. Plain window functions; each CTE reads the previous one once,
+    so no engine re-computes the chain. -#}
+{% macro logistic_fit_steps(start, steps, prefix='fit') -%}
+    {%- set carried = 'group_key, example_id, feature_key, won_weight, total_weight, l2_penalty, feature_rows' -%}
+    {%- set p = sigmoid('eta') -%}
+    {%- for s in range(steps) %}
+        {%- set source = start if s == 0 else prefix ~ '_' ~ s %}
+{{ prefix }}_gradient_{{ s }} as (
+    select
+        {{ carried }},
+        beta,
+        eta,
+        {% if s == 0 -%}
+            cast(0 as {{ type_double() }}) as previous_gradient,
+            cast(0 as {{ type_double() }}) as previous_scaled,
+            cast(0 as {{ type_double() }}) as previous_direction,
+        {%- else -%}
+            previous_gradient,
+            previous_scaled,
+            previous_direction,
+        {%- endif %}
+        sum(won_weight - total_weight * {{ p }}) over (partition by group_key, feature_key)
+        - l2_penalty * beta as gradient,
+        sum(total_weight * {{ p }} * (1 - {{ p }})) over (partition by group_key, feature_key)
+        + l2_penalty as curvature
+    from {{ source }}
+),
+
+{{ prefix }}_direction_{{ s }} as (
+    select
+        {{ carried }},
+        beta,
+        eta,
+        gradient,
+        coalesce(gradient / nullif(curvature, 0), 0) as scaled,
+        coalesce(gradient / nullif(curvature, 0), 0) + previous_direction * coalesce(greatest(
+            sum(coalesce(gradient / nullif(curvature, 0), 0) * (gradient - previous_gradient) / feature_rows)
+                over (partition by group_key)
+            / nullif(sum(previous_scaled * previous_gradient / feature_rows) over (partition by group_key), 0),
+            0
+        ), 0) as direction
+    from {{ prefix }}_gradient_{{ s }}
+),
+
+{{ prefix }}_push_{{ s }} as (
+    select
+        {{ carried }},
+        beta,
+        eta,
+        gradient,
+        scaled,
+        direction,
+        sum(direction) over (partition by group_key, example_id) as eta_direction
+    from {{ prefix }}_direction_{{ s }}
+),
+
+{{ prefix }}_size_{{ s }} as (
+    select
+        {{ carried }},
+        beta,
+        eta,
+        gradient,
+        scaled,
+        direction,
+        eta_direction,
+        least(greatest(coalesce(
+            sum(
+                (won_weight - total_weight * {{ p }}) * direction
+                - l2_penalty * beta * direction / feature_rows
+            ) over (partition by group_key)
+            / nullif(sum(
+                total_weight * {{ p }} * (1 - {{ p }}) * eta_direction * direction
+                + l2_penalty * direction * direction / feature_rows
+            ) over (partition by group_key), 0),
+            0
+        ), 0), 4) as step_size
+    from {{ prefix }}_push_{{ s }}
+),
+
+{{ prefix }}_{{ s + 1 }} as (
+    select
+        {{ carried }},
+        beta + step_size * direction as beta,
+        eta + step_size * eta_direction as eta,
+        gradient as previous_gradient,
+        scaled as previous_scaled,
+        direction as previous_direction
+    from {{ prefix }}_size_{{ s }}
+){% if not loop.last %},{% endif %}
+    {%- endfor %}
+{%- endmacro %}
