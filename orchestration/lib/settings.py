@@ -75,7 +75,9 @@ MAX_FIELD_CHARS = Setting(
     "a row with a longer value is quarantined (no contract column is free text)",
 )
 SCHEDULE_CRON = Setting("ABM_SCHEDULE_CRON", "0 6 * * *", "when the daily refresh runs")
-SCHEDULE_TIMEZONE = Setting("ABM_SCHEDULE_TIMEZONE", "UTC", "the time zone of ABM_SCHEDULE_CRON")
+SCHEDULE_TIMEZONE = Setting(
+    "ABM_SCHEDULE_TIMEZONE", "UTC", "the time zone of ABM_SCHEDULE_CRON"
+)
 # Postgres serving (orchestration/lib/publish_postgres.py); the same names as the
 # `postgres` target in profiles.yml. Unset ABM_PG_HOST: no Postgres publication.
 PG_HOST = Setting(
