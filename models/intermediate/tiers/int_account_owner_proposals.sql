@@ -103,9 +103,9 @@ territory_matches as (
     from targeted
     inner join territories
         on
-            (territories.region = '*' or territories.region = targeted.region)
-            and (territories.industry = '*' or territories.industry = targeted.industry)
-            and (territories.size_band = '*' or territories.size_band = targeted.size_band)
+            (territories.region = '*' or targeted.region = territories.region)
+            and (territories.industry = '*' or targeted.industry = territories.industry)
+            and (territories.size_band = '*' or targeted.size_band = territories.size_band)
     where
         not targeted.has_active_owner
         and territories.territory in (select staffed_owners.territory from staffed_owners)

@@ -153,12 +153,12 @@ placed_0 as (
             owner_ranked_{{ k }}.*,
             {%- if owner_cap is none %}
                 false as is_owner_capped
+            from owner_ranked_{{ k }}
             {%- else %}
                 owner_ranked_{{ k }}.is_contender
                 and owner_ranked_{{ k }}.owner_id is not null
                 and owner_ranked_{{ k }}.owner_seq > coalesce(owner_capacity_overrides.capacity, {{ owner_cap | int }})
                 - coalesce(owner_override_usage.used_slots, 0) as is_owner_capped
-            {%- endif %}
         from owner_ranked_{{ k }}
         left join owner_capacity_overrides
             on
@@ -168,6 +168,7 @@ placed_0 as (
             on
                 owner_ranked_{{ k }}.owner_id = owner_override_usage.owner_id
                 and owner_override_usage.tier_rank = {{ k }}
+            {%- endif %}
     ),
 
     ranked_{{ k }} as (
