@@ -1,12 +1,11 @@
 {#- One row per CRM user per tier with an owner capacity (var
     tiers_owner_capacity) at the latest as-of date of int_account_tiers: the
-    owner's capacity in that tier (seed owner_capacity_overrides, else the var),
+    owner's capacity in that tier (int_tier_owner_slots),
     the targeted accounts of that tier the owner carries (owns in the CRM) and
     those proposed to the owner (int_account_owner_proposals), and what is left.
     The allocation (int_tiers_allocated) applies the same capacity to owned
     accounts; proposals come after it and may take an owner past capacity,
     which is_over_capacity shows. -#}
-{%- set owner_capacity = var('tiers_owner_capacity') -%}
 {%- set int = dbt.type_int() -%}
 with
 
@@ -26,23 +25,13 @@ proposals as (
     select * from {{ ref('int_account_owner_proposals') }}
 ),
 
-owner_capacity_overrides as (
-    select * from {{ ref('owner_capacity_overrides') }}
+owner_slots as (
+    select * from {{ ref('int_tier_owner_slots') }}
 ),
 
 latest as (
     select max(tiers.as_of_date) as as_of_date
     from tiers
-),
-
-tier_capacities as (
-    {%- for tier, capacity in owner_capacity.items() %}
-        {% if not loop.first %}union all{% endif %}
-        select
-            '{{ tier }}' as tier,
-            {{ tier[-1] }} as tier_rank,
-            {{ capacity | int }} as default_capacity
-    {%- endfor %}
 ),
 
 current_tiers as (
@@ -85,20 +74,17 @@ loads as (
         users.user_id as owner_id,
         users.user_name as owner_name,
         users.is_active,
-        tier_capacities.tier,
-        coalesce(owner_capacity_overrides.capacity, tier_capacities.default_capacity) as capacity,
+        owner_slots.tier,
+        owner_slots.capacity,
         coalesce(owned_counts.account_count, 0) as owned_accounts,
         coalesce(proposed_counts.account_count, 0) as proposed_accounts
     from users
-    cross join tier_capacities
-    left join owner_capacity_overrides
-        on
-            users.user_id = owner_capacity_overrides.owner_id
-            and tier_capacities.tier = owner_capacity_overrides.tier
+    inner join owner_slots
+        on users.user_id = owner_slots.owner_id
     left join owned_counts
-        on users.user_id = owned_counts.owner_id and tier_capacities.tier_rank = owned_counts.tier_rank
+        on owner_slots.owner_id = owned_counts.owner_id and owner_slots.tier_rank = owned_counts.tier_rank
     left join proposed_counts
-        on users.user_id = proposed_counts.owner_id and tier_capacities.tier_rank = proposed_counts.tier_rank
+        on owner_slots.owner_id = proposed_counts.owner_id and owner_slots.tier_rank = proposed_counts.tier_rank
 ),
 
 final as (

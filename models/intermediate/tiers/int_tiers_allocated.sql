@@ -6,9 +6,9 @@
     tiers_capacity_per_cluster) in order of desired tier, priority_score (var
     tiers_priority_weights), fit_score, account_id; net-new companies fill only
     the share not reserved for CRM accounts (var tiers_crm_reserved_share), an
-    owner's accounts only the owner's slots in that tier (var
-    tiers_owner_capacity, seed owner_capacity_overrides, less the owner's
-    overrides; owner_capped_rank: the first tier they kept the account out of).
+    owner's accounts only the owner's rule slots in that tier
+    (int_tier_owner_slots; an owner without a row there has no limit;
+    owner_capped_rank: the first tier they kept the account out of).
     Overflow goes down a tier, past tier_3 out. -#}
 {%- set capacity = var('tiers_capacity') -%}
 {%- set per_cluster = var('tiers_capacity_per_cluster') -%}
@@ -25,8 +25,8 @@ tier_inputs as (
     select * from {{ ref('int_tier_inputs_joined') }}
 ),
 
-owner_capacity_overrides as (
-    select * from {{ ref('owner_capacity_overrides') }}
+owner_slots as (
+    select * from {{ ref('int_tier_owner_slots') }}
 ),
 
 allocation_inputs as (
@@ -56,17 +56,6 @@ override_usage as (
     from allocation_inputs
     where allocation_inputs.override_rank <= 3
     group by allocation_inputs.override_rank, allocation_inputs.cluster_key
-),
-
--- Overrides count against their owner's capacity too.
-owner_override_usage as (
-    select
-        allocation_inputs.owner_id,
-        allocation_inputs.override_rank as tier_rank,
-        count(*) as used_slots
-    from allocation_inputs
-    where allocation_inputs.override_rank <= 3 and allocation_inputs.owner_id is not null
-    group by allocation_inputs.owner_id, allocation_inputs.override_rank
 ),
 
 placed_0 as (
@@ -157,17 +146,10 @@ placed_0 as (
             {%- else %}
                 owner_ranked_{{ k }}.is_contender
                 and owner_ranked_{{ k }}.owner_id is not null
-                and owner_ranked_{{ k }}.owner_seq > coalesce(owner_capacity_overrides.capacity, {{ owner_cap | int }})
-                - coalesce(owner_override_usage.used_slots, 0) as is_owner_capped
+                and owner_ranked_{{ k }}.owner_seq > owner_slots.rule_slots as is_owner_capped
         from owner_ranked_{{ k }}
-        left join owner_capacity_overrides
-            on
-                owner_ranked_{{ k }}.owner_id = owner_capacity_overrides.owner_id
-                and owner_capacity_overrides.tier = 'tier_{{ k }}'
-        left join owner_override_usage
-            on
-                owner_ranked_{{ k }}.owner_id = owner_override_usage.owner_id
-                and owner_override_usage.tier_rank = {{ k }}
+        left join owner_slots
+            on owner_ranked_{{ k }}.owner_id = owner_slots.owner_id and owner_slots.tier_rank = {{ k }}
             {%- endif %}
     ),
 
