@@ -14,7 +14,6 @@
 {%- set per_cluster = var('tiers_capacity_per_cluster') -%}
 {%- set reserved_share = var('tiers_crm_reserved_share') | float -%}
 {%- set priority = var('tiers_priority_weights') -%}
-{%- set owner_capacity = var('tiers_owner_capacity') -%}
 with
 
 overridden as (
@@ -122,7 +121,6 @@ placed_0 as (
             on net_new_ranked_{{ k }}.scope_key = usage_{{ k }}.scope_key
     ),
 
-    {%- set owner_cap = owner_capacity.get('tier_' ~ k) %}
     owner_ranked_{{ k }} as (
         select
             within_net_new_{{ k }}.*,
@@ -140,17 +138,14 @@ placed_0 as (
     within_owner_{{ k }} as (
         select
             owner_ranked_{{ k }}.*,
-            {%- if owner_cap is none %}
-                false as is_owner_capped
-            from owner_ranked_{{ k }}
-            {%- else %}
-                owner_ranked_{{ k }}.is_contender
-                and owner_ranked_{{ k }}.owner_id is not null
-                and owner_ranked_{{ k }}.owner_seq > owner_slots.rule_slots as is_owner_capped
+            -- no slots row (a tier without owner capacity, no owner): no limit
+            coalesce(
+                owner_ranked_{{ k }}.is_contender and owner_ranked_{{ k }}.owner_seq > owner_slots.rule_slots,
+                false
+            ) as is_owner_capped
         from owner_ranked_{{ k }}
         left join owner_slots
             on owner_ranked_{{ k }}.owner_id = owner_slots.owner_id and owner_slots.tier_rank = {{ k }}
-            {%- endif %}
     ),
 
     ranked_{{ k }} as (
