@@ -33,6 +33,7 @@ class AbmSettings(dg.ConfigurableResource):
     landing_dir: str = _field("landing_dir")
     serving_path: str = _field("serving_path")
     exports_dir: str = _field("exports_dir")
+    crm_dir: str = _field("crm_dir")
     as_of: str = _field("as_of")
     dbt_vars: str = _field("dbt_vars")
     alert_webhook: str = _field("alert_webhook")
@@ -64,6 +65,9 @@ class AbmSettings(dg.ConfigurableResource):
 
     def exports(self) -> Path:
         return settings.exports_dir(self.exports_dir)
+
+    def crm(self) -> Path:
+        return settings.crm_dir(self.crm_dir, self.exports())
 
     def webhook(self) -> str | None:
         return settings.alert_webhook(self.alert_webhook)

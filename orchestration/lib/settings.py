@@ -43,6 +43,12 @@ SERVING_PATH = Setting(
 EXPORTS_DIR = Setting(
     "ABM_EXPORTS_DIR", "data/exports", "the published Parquet exports, <mart>/data.parquet"
 )
+CRM_DIR = Setting(
+    "ABM_CRM_DIR",
+    "",
+    "the CRM write-back files and the values last written (empty: a folder crm beside "
+    "ABM_EXPORTS_DIR, which each publication replaces whole)",
+)
 AS_OF = Setting(
     "ABM_AS_OF", "", "the scoring date, YYYY-MM-DD (empty: the latest event date in the data)"
 )
@@ -50,7 +56,10 @@ DBT_VARS = Setting(
     "ABM_DBT_VARS", "", "a JSON object of dbt vars for one run, on top of dbt_project.yml"
 )
 ALERT_WEBHOOK = Setting(
-    "ABM_ALERT_WEBHOOK", "", "a URL that gets a short JSON message when a refresh fails"
+    "ABM_ALERT_WEBHOOK",
+    "",
+    "a URL that gets a short JSON message when a refresh fails, and after a publication "
+    "that moved accounts (new tier 1, newly surging targets, demotions)",
 )
 FRESHNESS_DAYS = Setting(
     "ABM_FRESHNESS_DAYS", "3", "a feed that has not delivered a file for longer warns"
@@ -121,6 +130,14 @@ def exports_dir(raw: str | None = None) -> Path:
     return project_path(EXPORTS_DIR.value(raw))
 
 
+def crm_dir(raw: str | None = None, exports: Path | None = None) -> Path:
+    """The CRM write-back folder: ABM_CRM_DIR, else `crm` beside the exports folder."""
+    value = CRM_DIR.value(raw)
+    if value:
+        return project_path(value)
+    return (exports or exports_dir()).parent / "crm"
+
+
 def alert_webhook(raw: str | None = None) -> str | None:
     return ALERT_WEBHOOK.value(raw) or None
 
@@ -156,6 +173,7 @@ RUN_SETTINGS = {
     "landing_dir": LANDING_DIR,
     "serving_path": SERVING_PATH,
     "exports_dir": EXPORTS_DIR,
+    "crm_dir": CRM_DIR,
     "as_of": AS_OF,
     "dbt_vars": DBT_VARS,
     "alert_webhook": ALERT_WEBHOOK,

@@ -3,7 +3,9 @@
     account's name and firmographics (int_accounts), its owner (a sales user of
     stg_crm__users: id and name, employees only), its parent's name, the fit
     reasons (int_account_fit_scores) and the journey stage
-    (int_journey_stage_dates, macro journey_current_stage), both of that date.
+    (int_journey_stage_dates, macro journey_current_stage), both of that date,
+    and for a targeted account without an active owner the territory and the
+    owner proposed there (int_account_owner_proposals).
     Published as the mart account_targets_current. -#}
 with
 
@@ -27,6 +29,10 @@ stage_dates as (
     select * from {{ ref('int_journey_stage_dates') }}
 ),
 
+proposals as (
+    select * from {{ ref('int_account_owner_proposals') }}
+),
+
 latest as (
     select max(tiers.as_of_date) as as_of_date
     from tiers
@@ -45,6 +51,7 @@ joined as (
         current_tiers.account_id,
         accounts.owner_id,
         accounts.parent_account_id,
+        proposals.proposed_owner_id,
         -- strings
         coalesce(accounts.account_name, current_tiers.account_id) as account_name,
         accounts.domain,
@@ -54,6 +61,13 @@ joined as (
         current_tiers.size_band,
         case when current_tiers.is_in_crm then 'in_crm' else 'net_new' end as crm_status,
         users.user_name as owner_name,
+        proposals.proposed_owner_name,
+        proposals.territory,
+        case
+            when users.is_active then 'owned'
+            when accounts.owner_id is not null then 'orphaned'
+            else 'unowned'
+        end as owner_status,
         parents.account_name as parent_account_name,
         current_tiers.tier,
         current_tiers.motion,
@@ -97,6 +111,8 @@ joined as (
         on
             current_tiers.account_id = stage_dates.account_id
             and current_tiers.as_of_date = stage_dates.as_of_date
+    left join proposals
+        on current_tiers.account_id = proposals.account_id
 ),
 
 final as (

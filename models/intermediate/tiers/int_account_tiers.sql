@@ -31,6 +31,10 @@ reasoned as (
             when allocated.is_excluded then 'excluded'
             when allocated.is_expansion then 'expansion'
             when allocated.desired_rank is null then allocated.rule_miss_reason
+            when
+                allocated.owner_capped_rank = allocated.desired_rank
+                and (allocated.placed_rank is null or allocated.placed_rank > allocated.desired_rank)
+                then 'owner_capacity'
             when allocated.placed_rank is null or allocated.placed_rank > allocated.desired_rank then 'capacity'
             when allocated.is_held then 'held'
             else 'rule'
@@ -87,6 +91,12 @@ final as (
                 "'Not a target: fit below the bar; '", "evidence.evidence_text"]) }}
             when reasoned.reason_code = 'no_rule_met' then {{ dbt.concat([
                 "'Not a target: meets no tier rule; '", "evidence.evidence_text"]) }}
+            when reasoned.reason_code = 'owner_capacity' and reasoned.tier_rank = 4 then {{ dbt.concat([
+                "'Owner at capacity: no '", "reasoned.desired_tier", "' slot left for this owner"
+                ~ " and every tier below it is full; '", "evidence.evidence_text"]) }}
+            when reasoned.reason_code = 'owner_capacity' then {{ dbt.concat([
+                "'Owner at capacity: no '", "reasoned.desired_tier", "' slot left for this owner, placed in '",
+                "reasoned.tier", "'; '", "evidence.evidence_text"]) }}
             when reasoned.reason_code = 'capacity' and reasoned.tier_rank = 4 then {{ dbt.concat([
                 "'Capacity: '", "reasoned.desired_tier", "' and every tier below it are full; '",
                 "evidence.evidence_text"]) }}

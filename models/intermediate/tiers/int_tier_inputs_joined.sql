@@ -36,6 +36,7 @@ joined as (
     select
         -- ids
         accounts.account_id,
+        accounts.owner_id,
         -- strings
         fit_scores.fit_grade,
         fit_scores.exclusion_reason,

@@ -1,6 +1,7 @@
 {#- One row per universe account at the latest as-of date: the current-state
     account table BI opens alone (name, firmographics, owner, parent, tier,
-    scores, journey stage and the reasons). The published form of
+    scores, journey stage and the reasons; for a targeted account without an
+    active owner, the owner proposed by the territory rules). The published form of
     int_account_targets_current, where the joins live. -#}
 with
 
@@ -21,6 +22,10 @@ final as (
         targets.size_band,
         targets.crm_status,
         targets.owner_name,
+        targets.owner_status,
+        targets.proposed_owner_id,
+        targets.proposed_owner_name,
+        targets.territory,
         targets.parent_account_name,
         targets.tier,
         targets.motion,
