@@ -94,12 +94,22 @@ class Publication:
     run_id: str
     row_counts: dict[str, int]
     as_of_date: date | None
+    # Files per load status, rows quarantined, rejected files, top quarantine reasons
+    # (orchestration/lib/publish.py `load_summary`); None in files published before it.
+    load_summary: dict | None
 
 
 def publication(con: duckdb.DuckDBPyConnection) -> Publication:
-    row = con.execute("select published_at, run_id, row_counts from marts._publication").fetchone()
+    row = _rows(con, "select * from marts._publication")[0]
     as_of = con.execute("select max(as_of_date) from marts.account_targets_current").fetchone()[0]
-    return Publication(row[0], row[1], json.loads(row[2] or "{}"), as_of)
+    summary = row.get("load_summary")
+    return Publication(
+        row["published_at"],
+        row["run_id"],
+        json.loads(row["row_counts"] or "{}"),
+        as_of,
+        json.loads(summary) if summary else None,
+    )
 
 
 def backtest_status(con: duckdb.DuckDBPyConnection) -> list[dict]:
