@@ -136,6 +136,14 @@ def configured_tier_capacity(project_dir: Path | None = None) -> dict[str, int]:
     return {tier: int(value) for tier, value in capacity.items()}
 
 
+def capacity_per_cluster(project_dir: Path | None = None) -> list[str]:
+    """The tiers whose capacity counts per cluster (var tiers_capacity_per_cluster)."""
+    path = (project_dir or settings.PROJECT_DIR) / "dbt_project.yml"
+    return list(
+        yaml.safe_load(path.read_text()).get("vars", {}).get("tiers_capacity_per_cluster", [])
+    )
+
+
 def tier_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Accounts per tier (tier_1-3 and not_target), with owners and CRM/net-new split."""
     return _frame(
@@ -541,3 +549,34 @@ def program_budget(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "from marts.program_budget where as_of_date = (select max(as_of_date) "
         "from marts.program_budget) group by all order by quarter_start_date, plan_tier",
     )
+
+
+def health_warnings(
+    published: Publication,
+    backtest: list[dict],
+    counts: pd.DataFrame,
+    capacity: dict[str, int],
+    per_cluster: tuple[str, ...] = ("tier_2",),
+) -> list[str]:
+    """What a reader of the Data health page should look at, one sentence each."""
+    warnings = []
+    for line in backtest:
+        if line["auc_status"] != "pass":
+            warnings.append(
+                f"ICP backtest AUC is {line['auc_status']}: {line['auc']} "
+                f"(warns below {line['auc_warn_below']}, fails below {line['auc_fail_below']})"
+            )
+    per_tier = dict(zip(counts["tier"], counts["accounts"], strict=True))
+    if not per_tier.get("tier_1"):
+        warnings.append("No tier 1 accounts in the publication.")
+    for tier, limit in capacity.items():
+        if tier not in per_cluster and per_tier.get(tier, 0) > limit:
+            warnings.append(f"{tier} holds {per_tier[tier]} accounts, above its capacity {limit}.")
+    summary = published.load_summary or {}
+    rejected = sum(v for k, v in summary.get("files", {}).items() if k != "loaded")
+    if rejected:
+        warnings.append(f"{rejected} landed file(s) were rejected (see below).")
+    empty = sorted(mart for mart, rows in published.row_counts.items() if rows == 0)
+    if empty:
+        warnings.append(f"Empty marts: {', '.join(empty)}.")
+    return warnings
