@@ -280,6 +280,7 @@ class Lookup:
     status: Literal["found", "ambiguous", "unknown"]
     query: str
     matches: tuple[AccountMatch, ...] = ()
+    more: bool = False  # more candidates than listed
 
     @property
     def account(self) -> AccountMatch:
@@ -322,7 +323,8 @@ def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -
         ).fetchall()
         if rows:
             matches = tuple(AccountMatch(*row) for row in rows[:limit])
-            return Lookup("found" if len(rows) == 1 else "ambiguous", query, matches)
+            status = "found" if len(rows) == 1 else "ambiguous"
+            return Lookup(status, query, matches, more=len(rows) > limit)
     return Lookup("unknown", query)
 
 
