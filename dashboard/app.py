@@ -27,7 +27,7 @@ PAGES = {
 st.set_page_config(page_title="ABM warehouse", layout="wide")
 navigation = st.navigation(
     [
-        st.Page(f"pages/{name}.py", title=title, url_path=name, default=name == "targets")
+        st.Page(f"views/{name}.py", title=title, url_path=name, default=name == "targets")
         for name, title in PAGES.items()
     ]
 )

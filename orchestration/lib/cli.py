@@ -211,7 +211,10 @@ def targets(
     with _open(serving) as con:
         rows = reader.targets(con, where)
         load = reader.owner_load(con, owner)
-    table = Table("tier", "account", "domain", "owner", "fit", "intent", "reason", expand=True)
+    table = Table(expand=True)
+    for column in ("tier", "account", "domain", "owner", "fit", "intent"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("reason", ratio=1)
     for row in rows.itertuples():
         table.add_row(
             row.tier,

@@ -318,7 +318,8 @@ def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -
     for where, params in steps:
         rows = con.execute(
             f"select {_MATCH_COLUMNS} from marts.account_targets_current where {where} "
-            f"order by tier, fit_score desc nulls last, account_id limit {int(limit) + 1}",
+            "order by tier = 'not_target', tier, fit_score desc nulls last, account_id "
+            f"limit {int(limit) + 1}",
             params,
         ).fetchall()
         if rows:

@@ -9,6 +9,7 @@ from orchestration.lib import serving_reader as reader
 
 ALL = "(all)"
 LIST_COLUMNS = [c for c in reader.TARGET_COLUMNS if c != "tier"]
+TIER_1_COLUMNS = ["account_name", "domain", "owner_name", "motion", "fit_grade", "tier_reason"]
 
 st.title("Target accounts")
 with serving() as con:
@@ -39,7 +40,7 @@ with serving() as con:
                 st.info(f"No {label.lower()} accounts match the filters.")
             elif tier == "tier_1":
                 # Tier 1 is small (its capacity): a plain table, every reason in full.
-                st.table(rows[LIST_COLUMNS].set_index("account_name"))
+                st.table(rows[TIER_1_COLUMNS].set_index("account_name"))
             else:
                 st.dataframe(
                     with_account_links(rows[LIST_COLUMNS]),
