@@ -14,6 +14,8 @@ account (the candidates are listed) or bad arguments; 3 no serving file.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -272,6 +274,19 @@ def run() -> None:
     """The refresh (as `make run`): concise progress here, the full log in logs/."""
     from orchestration.lib import runner
 
+    # What the Makefile sets for `make run`, unless the caller set it.
+    home = settings.PROJECT_DIR / ".dagster_home"
+    for name, value in (
+        ("DBT_PROFILES_DIR", str(settings.PROJECT_DIR)),
+        ("DBT_SEND_ANONYMOUS_USAGE_STATS", "false"),
+        ("DO_NOT_TRACK", "1"),
+        ("DAGSTER_HOME", str(home)),
+    ):
+        os.environ.setdefault(name, value)
+    dagster_yaml = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
+    if not dagster_yaml.exists():
+        dagster_yaml.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(settings.PROJECT_DIR / "orchestration" / "dagster.yaml", dagster_yaml)
     dbt = Path(sys.executable).with_name("dbt")
     parse = subprocess.run([str(dbt), "parse", "--quiet"], cwd=settings.PROJECT_DIR, check=False)
     if parse.returncode:
