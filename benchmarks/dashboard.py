@@ -2,6 +2,10 @@
 
     python -m benchmarks.dashboard publish WAREHOUSE SERVING MANIFEST
         publish the BI marts of a built warehouse into SERVING (as a refresh does)
+    python -m benchmarks.dashboard scale SERVING OUT --times N
+        a synthetic larger serving file: every account-level mart repeated N times with
+        new ids, names and domains (e.g. the 5,000-account sample x 200 ~ 1M accounts), to
+        time the queries at L size without a 30-minute L build
     python -m benchmarks.dashboard measure SERVING [RESULT.json] [--repeat N]
         time each page's first run in Streamlit's AppTest (the script run that produces
         the first paint, connection and queries included) and the account page's queries
@@ -84,6 +88,40 @@ def publish_for_bench(warehouse: Path, serving: Path, manifest: Path) -> None:
     publish(warehouse, bi_marts(manifest), serving, serving.with_name("exports"), "bench")
 
 
+def scale(serving: Path, out: Path, times: int) -> None:
+    """Copy `serving` to `out` with every account-level mart repeated `times` times."""
+    import duckdb
+
+    out.unlink(missing_ok=True)
+    with duckdb.connect(str(out)) as con:
+        con.execute(f"attach '{serving}' as source (read_only)")
+        con.execute("create schema marts")
+        tables = con.execute(
+            "select table_name, list(column_name order by column_index) from duckdb_columns() "
+            "where database_name = 'source' and schema_name = 'marts' group by 1 order by 1"
+        ).fetchall()
+        renamed = {
+            "account_id": "account_id || '~' || copy",
+            "account_name": "account_name || ' ' || copy",
+            "domain": "'c' || copy || '.' || domain",
+            "plan_item_id": "plan_item_id || '~' || copy",
+        }
+        for table, columns in tables:
+            if "account_id" not in columns:
+                con.execute(f'create table marts."{table}" as select * from source.marts."{table}"')
+                continue
+            select = ", ".join(
+                f"case when copy = 0 then {c} else {renamed[c]} end as {c}" if c in renamed else c
+                for c in columns
+            )
+            con.execute(
+                f'create table marts."{table}" as select {select} from source.marts."{table}" '
+                f"cross join range({int(times)}) as copies(copy) "
+                # As the publication stores them (orchestration/lib/publish.py).
+                "order by account_id"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("warehouse", type=Path)
     pub.add_argument("serving", type=Path)
     pub.add_argument("manifest", type=Path)
+    scaled = commands.add_parser("scale")
+    scaled.add_argument("serving", type=Path)
+    scaled.add_argument("out", type=Path)
+    scaled.add_argument("--times", type=int, default=200)
     meas = commands.add_parser("measure")
     meas.add_argument("serving", type=Path)
     meas.add_argument("result", type=Path, nargs="?")
@@ -98,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "publish":
         publish_for_bench(args.warehouse, args.serving, args.manifest)
+        return 0
+    if args.command == "scale":
+        scale(args.serving, args.out, args.times)
         return 0
     timings = measure(args.serving, args.repeat)
     for timing in timings:

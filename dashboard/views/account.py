@@ -68,7 +68,7 @@ if not reasons.empty:
         .mark_bar()
         .encode(
             x=alt.X("lift_vs_average:Q", title="win-rate lift - 1"),
-            y=alt.Y("attribute:N", sort="-x", title=None),
+            y=alt.Y("attribute:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color("kind:N", scale=alt.Scale(range=["#c0392b", "#27ae60"])),
             tooltip=["attribute", "kind", "lift"],
         )

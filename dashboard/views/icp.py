@@ -27,7 +27,7 @@ else:
         .mark_bar()
         .encode(
             x=alt.X("lift:Q", title="win-rate lift (1 = average)"),
-            y=alt.Y("attribute:N", sort="-x", title=None),
+            y=alt.Y("attribute:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.condition("datum.lift >= 1", alt.value("#27ae60"), alt.value("#c0392b")),
             tooltip=["attribute", "lift", "weight", "support", "evidence", "rule_reason"],
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from dashboard.common import publication_caption, serving
@@ -22,12 +23,22 @@ with serving() as con:
     budget = reader.program_budget(con)
 
 st.subheader("Target against non-target accounts, per month")
-columns = st.columns(2)
-for i, (kpi, label) in enumerate(KPIS.items()):
-    with columns[i % 2]:
-        st.caption(label)
-        wide = kpis.pivot_table(index="month_start_date", columns="tier_group", values=kpi)
-        st.line_chart(wide)
+# One faceted chart (one panel per KPI): one chart spec to build and send, not five.
+long = kpis.melt(id_vars=["month_start_date", "tier_group"], value_vars=list(KPIS), var_name="kpi")
+long["kpi"] = long["kpi"].map(KPIS)
+st.altair_chart(
+    alt.Chart(long)
+    .mark_line(point=True)
+    .encode(
+        x=alt.X("month_start_date:T", title=None),
+        y=alt.Y("value:Q", title=None),
+        color=alt.Color("tier_group:N", title=None),
+        tooltip=["month_start_date:T", "tier_group:N", "kpi:N", "value:Q"],
+    )
+    .properties(width=320, height=180)
+    .facet(facet=alt.Facet("kpi:N", title=None, sort=list(KPIS.values())), columns=2)
+    .resolve_scale(y="independent")
+)
 
 st.subheader("Program budget this quarter")
 if budget.empty:

@@ -8,6 +8,7 @@ from dashboard.common import ACCOUNT_LINK, publication_caption, serving, with_ac
 from orchestration.lib import serving_reader as reader
 
 ALL = "(all)"
+LIMIT = 200  # rows per tier list
 LIST_COLUMNS = [c for c in reader.TARGET_COLUMNS if c != "tier"]
 TIER_1_COLUMNS = ["account_name", "domain", "owner_name", "motion", "fit_grade", "tier_reason"]
 
@@ -32,9 +33,10 @@ with serving() as con:
     filters = {name: None if value == ALL else value for name, value in chosen.items()}
 
     for tier in reader.TIERS:
-        rows = reader.targets(con, reader.TargetFilter(tiers=(tier,), **filters, limit=500))
+        rows = reader.targets(con, reader.TargetFilter(tiers=(tier,), **filters, limit=LIMIT))
         label = tier.replace("_", " ").capitalize()
-        st.subheader(f"{label} accounts ({len(rows)})")
+        more = f", the first {LIMIT} shown" if len(rows) == LIMIT else ""
+        st.subheader(f"{label} accounts ({len(rows)}{more})")
         with st.container(key=f"{tier}_table"):
             if rows.empty:
                 st.info(f"No {label.lower()} accounts match the filters.")
