@@ -250,6 +250,7 @@ def validate(
         raise _fail(f"{landing} is not a folder", EXIT_UNKNOWN)
     with console.status("checking landed files against the contract ..."):
         results, unclaimed = validate_landing(landing)
+    console.print(f"{landing}: what ingestion would say (nothing was loaded)", markup=False)
     rejected = 0
     for result in results:
         mark = {"loaded": "ok      ", "rejected": "REJECTED"}.get(result.status, result.status)
