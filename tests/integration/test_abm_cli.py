@@ -173,3 +173,21 @@ def test_validate_a_bad_folder_gives_ingestions_messages(
         (f.path, f.status, f.message) for f in validated
     }
     assert not (bad / "warehouse.duckdb").exists()
+
+
+def test_the_run_summary_lists_the_top_tier_1_accounts_with_reasons(
+    serving: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchestration.lib.runner import print_top_tier_1
+
+    top = _rows(
+        serving,
+        "select account_name, tier_reason from marts.account_targets_current "
+        "where tier = 'tier_1' order by tier_rank nulls last, fit_score desc, account_id limit 3",
+    )
+    print_top_tier_1(serving, limit=3)
+    out = capsys.readouterr().out
+    assert f"top tier 1 accounts ({len(top)} shown" in out
+    for name, reason in top:
+        assert f"  {name} (" in out
+        assert reason in out
