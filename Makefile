@@ -16,7 +16,7 @@ export ABM_DEV_WAREHOUSE_PATH ?= data/dev.duckdb
 SAMPLE_ACCOUNTS ?= 5000
 SAMPLE_SEED ?= 42
 
-.PHONY: help install sample run test lint unit ui bench clean dev diff docs
+.PHONY: help install sample run test lint unit ui bench clean dev diff docs dashboard
 
 help:
 	@echo "make run    - install, make sample data, run the daily job through Dagster"
@@ -28,11 +28,12 @@ help:
 	@echo "              MODEL=<model> rebuilds it and what depends on it; AS_OF=YYYY-MM-DD"
 	@echo "make diff   - what the dev build changes in the published marts and tiers"
 	@echo "make docs   - dbt docs site and GX Data Docs (offline), prints where to open them"
+	@echo "make dashboard - the dashboard on http://127.0.0.1:8501 (DASHBOARD_PORT=...)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,dashboard]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -52,7 +53,7 @@ run: $(STAMP) dagster-home
 	$(PY) -m orchestration.lib.runner
 
 lint: $(STAMP)
-	$(BIN)/ruff check orchestration sample_data tests benchmarks scripts
+	$(BIN)/ruff check orchestration sample_data tests benchmarks scripts dashboard
 	ABM_DBT_TARGET=lint $(BIN)/sqlfluff lint models macros data-tests snapshots --disable-progress-bar
 
 test: $(STAMP) lint
@@ -79,6 +80,13 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.run
+
+# Reads only the published serving file (ABM_SERVING_PATH), read-only.
+DASHBOARD_PORT ?= 8501
+dashboard: $(STAMP)
+	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 \
+		--server.port $(DASHBOARD_PORT) --server.headless true \
+		--browser.gatherUsageStats false
 
 clean:
 	rm -rf target logs data .dagster_home benchmarks/work

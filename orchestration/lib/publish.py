@@ -58,6 +58,57 @@ def copy_comments(con: duckdb.DuckDBPyConnection, mart: str) -> None:
         con.execute(f'comment on column marts."{mart}"."{column}" is {_quoted(comment)}')
 
 
+def _account_order(con: duckdb.DuckDBPyConnection, mart: str) -> str:
+    """Account-level marts are stored by account_id: the dashboard's and `abm explain`'s
+    one-account lookups then read a few row groups (DuckDB's min/max zone maps), not all."""
+    has_account_id = con.execute(
+        "select count(*) from duckdb_columns() where database_name = 'build' "
+        "and schema_name = 'marts' and table_name = ? and column_name = 'account_id'",
+        [mart],
+    ).fetchone()[0]
+    return " order by account_id" if has_account_id else ""
+
+
+def load_summary(con: duckdb.DuckDBPyConnection, top: int = 20) -> str | None:
+    """What ingestion did, for the dashboard's Data health page (JSON; None without raw).
+
+    Files per load status, rows in quarantine, the latest rejected files with their
+    message, and the most frequent quarantine reasons: the serving file is all BI reads.
+    """
+    raw_tables = {
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() "
+            "where database_name = 'build' and schema_name = 'raw'"
+        ).fetchall()
+    }
+    if not {"load_log", "quarantine"} <= raw_tables:
+        return None
+    files = dict(
+        con.execute("select status, count(*) from build.raw.load_log group by all").fetchall()
+    )
+    rejected = con.execute(
+        "select source, table_name, _source_file, message, cast(_loaded_at as varchar) "
+        "from build.raw.load_log where status <> 'loaded' "
+        f"order by _loaded_at desc limit {int(top)}"
+    ).fetchall()
+    reasons = con.execute(
+        "select source, table_name, reason, count(*) from build.raw.quarantine "
+        f"group by all order by 4 desc, 1, 2, 3 limit {int(top)}"
+    ).fetchall()
+    keys = ("source", "table_name", "file", "message", "at")
+    summary = {
+        "files": files,
+        "rows_quarantined": con.execute("select count(*) from build.raw.quarantine").fetchone()[0],
+        "rejected_files": [dict(zip(keys, row, strict=True)) for row in rejected],
+        "quarantine_reasons": [
+            dict(zip(("source", "table_name", "reason", "rows"), row, strict=True))
+            for row in reasons
+        ],
+    }
+    return json.dumps(summary, sort_keys=True)
+
+
 def bi_marts(manifest_path: Path) -> list[str]:
     """Models tagged `bi` in the dbt manifest: the tables BI may read."""
     manifest = json.loads(manifest_path.read_text())
@@ -102,7 +153,10 @@ def publish(
             con.execute(f"attach '{build_path}' as build (read_only)")
             con.execute("create schema marts")
             for mart in marts:
-                con.execute(f'create table marts."{mart}" as select * from build.marts."{mart}"')
+                con.execute(
+                    f'create table marts."{mart}" as select * from build.marts."{mart}"'
+                    f"{_account_order(con, mart)}"
+                )
                 copy_comments(con, mart)
                 row_counts[mart] = con.execute(f'select count(*) from marts."{mart}"').fetchone()[0]
                 mart_dir = staged_exports / mart
@@ -115,8 +169,8 @@ def publish(
                 )
             con.execute(
                 "create table marts._publication as select ? as published_at, ? as run_id, "
-                "? as row_counts",
-                [published_at, run_id, json.dumps(row_counts, sort_keys=True)],
+                "? as row_counts, ? as load_summary",
+                [published_at, run_id, json.dumps(row_counts, sort_keys=True), load_summary(con)],
             )
             con.execute("detach build")
         staged_exports.mkdir(parents=True, exist_ok=True)

@@ -200,6 +200,8 @@ def print_summary(report: RunReport) -> None:
     for step, reason in report.steps_failed.items():
         print(f"  step FAILED  {step}")
         _print_reason(reason)
+    if report.succeeded:
+        print_top_tier_1(settings.serving_path())
     if report.log_path is not None:
         print(f"full log: {report.log_path}")
     if report.succeeded and not checks.failed:
@@ -215,6 +217,23 @@ def print_summary(report: RunReport) -> None:
             "result: FAILED - nothing was published; the last publication is unchanged. "
             "Fix what is listed above and run again."
         )
+
+
+def print_top_tier_1(serving: Path, limit: int = 5) -> None:
+    """The best tier 1 accounts of the publication, each with its reason."""
+    from orchestration.lib import serving_reader
+
+    try:
+        with serving_reader.open_serving(serving) as con:
+            accounts = serving_reader.top_tier_1(con, limit)
+    except (duckdb.Error, serving_reader.ServingFileMissing) as error:
+        print(f"top tier 1 accounts not readable: {error}")
+        return
+    print(f"top tier 1 accounts ({len(accounts)} shown; `abm targets --tier tier_1` for all):")
+    for account in accounts:
+        owner = account["owner_name"] or "no owner"
+        print(f"  {account['account_name']} ({account['domain']}, {owner})")
+        _print_reason(account["tier_reason"] or "")
 
 
 class RefreshAlreadyRunning(RuntimeError):

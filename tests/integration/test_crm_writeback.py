@@ -24,7 +24,7 @@ import pytest
 
 from orchestration.lib.crm_writeback import HUBSPOT_FILE, NEW_ACCOUNTS_FILE, SALESFORCE_FILE
 from tests.conftest import PROJECT_DIR, BuiltWarehouse
-from tests.integration.test_guarded_refresh import Deployment, deploy_copy, run_refresh
+from tests.integration.deployments import Deployment, deploy_copy, run_refresh
 
 BOOSTED = 4
 # The compared ABM fields, as the CRM sees them (scores rounded to whole numbers).
