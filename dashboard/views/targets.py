@@ -50,5 +50,5 @@ with serving() as con:
                     column_config={"account_id": ACCOUNT_LINK},
                 )
 
-    st.subheader("Owner load (target accounts per owner and tier)")
+    st.subheader("Owner load against capacity (target accounts per owner and tier)")
     st.dataframe(reader.owner_load(con, filters["owner"]), hide_index=True)

@@ -10,7 +10,9 @@
     size (capped to [0, 4]): the exact L2 optimum up to a tolerance that the
     number of steps sets, all features together, so correlated features share
     their evidence. Plain window functions; each CTE reads the previous one once,
-    so no engine re-computes the chain. -#}
+    so no engine re-computes the chain. Every sum is exact (exact_window_sum), so
+    the fit does not depend on the order an engine adds rows in: two runs on the
+    same inputs give the same coefficients to the last bit. -#}
 {% macro logistic_fit_steps(start, steps, prefix='fit') -%}
     {%- set carried = 'group_key, example_id, feature_key, won_weight, total_weight, l2_penalty, feature_rows' -%}
     {%- set p = sigmoid('eta') -%}
@@ -30,9 +32,9 @@
             previous_scaled,
             previous_direction,
         {%- endif %}
-        sum(won_weight - total_weight * {{ p }}) over (partition by group_key, feature_key)
+        {{ exact_window_sum('won_weight - total_weight * ' ~ p, 'group_key, feature_key') }}
         - l2_penalty * beta as gradient,
-        sum(total_weight * {{ p }} * (1 - {{ p }})) over (partition by group_key, feature_key)
+        {{ exact_window_sum('total_weight * ' ~ p ~ ' * (1 - ' ~ p ~ ')', 'group_key, feature_key') }}
         + l2_penalty as curvature
     from {{ source }}
 ),
@@ -45,9 +47,11 @@
         gradient,
         coalesce(gradient / nullif(curvature, 0), 0) as scaled,
         coalesce(gradient / nullif(curvature, 0), 0) + previous_direction * coalesce(greatest(
-            sum(coalesce(gradient / nullif(curvature, 0), 0) * (gradient - previous_gradient) / feature_rows)
-                over (partition by group_key)
-            / nullif(sum(previous_scaled * previous_gradient / feature_rows) over (partition by group_key), 0),
+            {{ exact_window_sum(
+                'coalesce(gradient / nullif(curvature, 0), 0) * (gradient - previous_gradient) / feature_rows',
+                'group_key'
+            ) }}
+            / nullif({{ exact_window_sum('previous_scaled * previous_gradient / feature_rows', 'group_key') }}, 0),
             0
         ), 0) as direction
     from {{ prefix }}_gradient_{{ s }}
@@ -61,7 +65,7 @@
         gradient,
         scaled,
         direction,
-        sum(direction) over (partition by group_key, example_id) as eta_direction
+        {{ exact_window_sum('direction', 'group_key, example_id') }} as eta_direction
     from {{ prefix }}_direction_{{ s }}
 ),
 
@@ -75,14 +79,16 @@
         direction,
         eta_direction,
         least(greatest(coalesce(
-            sum(
-                (won_weight - total_weight * {{ p }}) * direction
-                - l2_penalty * beta * direction / feature_rows
-            ) over (partition by group_key)
-            / nullif(sum(
-                total_weight * {{ p }} * (1 - {{ p }}) * eta_direction * direction
-                + l2_penalty * direction * direction / feature_rows
-            ) over (partition by group_key), 0),
+            {{ exact_window_sum(
+                '(won_weight - total_weight * ' ~ p ~ ') * direction'
+                ~ ' - l2_penalty * beta * direction / feature_rows',
+                'group_key'
+            ) }}
+            / nullif({{ exact_window_sum(
+                'total_weight * ' ~ p ~ ' * (1 - ' ~ p ~ ') * eta_direction * direction'
+                ~ ' + l2_penalty * direction * direction / feature_rows',
+                'group_key'
+            ) }}, 0),
             0
         ), 0), 4) as step_size
     from {{ prefix }}_push_{{ s }}
@@ -99,4 +105,12 @@
     from {{ prefix }}_size_{{ s }}
 ){% if not loop.last %},{% endif %}
     {%- endfor %}
+{%- endmacro %}
+
+
+{#- sum(expr) over (partition by ...) added exactly: each term rounded to 18
+    decimals, the sum a decimal, then a double. A floating-point sum depends on the
+    order rows arrive in, which a parallel engine does not fix. -#}
+{% macro exact_window_sum(expr, partition_by) -%}
+    cast(sum(cast({{ expr }} as decimal(38, 18))) over (partition by {{ partition_by }}) as {{ type_double() }})
 {%- endmacro %}

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Annotated
 
 import duckdb
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -232,9 +233,9 @@ def targets(
     else:
         console.print(table)
     console.print(f"{len(rows)} account(s)" + (" (limit reached)" if len(rows) >= limit else ""))
-    owners = Table(*load.columns, title="Owner load (target accounts per tier)")
+    owners = Table(*load.columns, title="Owner load against capacity (target accounts per tier)")
     for values in load.head(20).itertuples(index=False):
-        owners.add_row(*(str(v) for v in values))
+        owners.add_row(*("" if pd.isna(v) else str(v) for v in values))
     console.print(owners)
 
 

@@ -156,35 +156,34 @@ def tier_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def owner_load(con: duckdb.DuckDBPyConnection, owner: str | None = None) -> pd.DataFrame:
-    """Target accounts per owner and tier (rows: owners; columns: tier_1..tier_3, total).
-
-    Owner capacity (issue 15 item 5) is not published yet: `owner_capacity` is the place
-    to join it in, so the dashboard and `abm targets` show load against capacity.
-    """
+    """Target accounts per owner and tier against the owner's capacity (marts.owner_capacity:
+    1:1 and 1:few places per owner, accounts proposed to the owner by territory rules)."""
     where, params = "where tier in ('tier_1', 'tier_2', 'tier_3')", []
     if owner:
         where += " and lower(coalesce(owner_name, '')) like ? escape '\\'"
         params.append(f"%{_like_escape(owner.lower())}%")
-    frame = _frame(
+    return _frame(
         con,
-        "select coalesce(owner_name, '(no owner)') as owner_name, "
-        "count(*) filter (where tier = 'tier_1') as tier_1, "
-        "count(*) filter (where tier = 'tier_2') as tier_2, "
-        "count(*) filter (where tier = 'tier_3') as tier_3, count(*) as total "
-        f"from marts.account_targets_current {where} "
-        "group by all order by total desc, owner_name limit 500",
+        "with load as ("
+        " select owner_id, coalesce(owner_name, '(no owner)') as owner_name,"
+        " count(*) filter (where tier = 'tier_1') as tier_1,"
+        " count(*) filter (where tier = 'tier_2') as tier_2,"
+        " count(*) filter (where tier = 'tier_3') as tier_3, count(*) as total"
+        f" from marts.account_targets_current {where} group by all),"
+        " capacity as ("
+        " select owner_id,"
+        " max(capacity) filter (where tier = 'tier_1') as tier_1_capacity,"
+        " max(capacity) filter (where tier = 'tier_2') as tier_2_capacity,"
+        " sum(proposed_accounts) as proposed, bool_or(is_over_capacity) as over_capacity"
+        " from marts.owner_capacity group by owner_id)"
+        " select load.owner_name, load.tier_1, capacity.tier_1_capacity, load.tier_2,"
+        " capacity.tier_2_capacity, load.tier_3, load.total,"
+        " cast(coalesce(capacity.proposed, 0) as bigint) as proposed,"
+        " coalesce(capacity.over_capacity, false) as over_capacity"
+        " from load left join capacity on load.owner_id = capacity.owner_id"
+        " order by load.total desc, load.owner_name limit 500",
         params,
     )
-    return owner_capacity(con, frame)
-
-
-def owner_capacity(con: duckdb.DuckDBPyConnection, load: pd.DataFrame) -> pd.DataFrame:
-    """Extension point: add each owner's capacity (and what is left) to `load`.
-
-    The owner capacity and territory rules are built on a parallel branch (issue 15 item
-    5); until they are published, the load is returned as is.
-    """
-    return load
 
 
 def _like_escape(text: str) -> str:

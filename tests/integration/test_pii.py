@@ -16,7 +16,11 @@ from tests.conftest import PROJECT_DIR, BuiltWarehouse, dbt_bin
 PII_NAME_PARTS = ("email", "first_name", "last_name", "phone", "full_name", "person_name")
 # Columns that name a CRM user (a sales employee, not a contact or lead): their values
 # are checked against the CRM users instead - the sample draws both from one name pool.
-EMPLOYEE_NAME_COLUMNS = {("account_targets_current", "owner_name")}
+EMPLOYEE_NAME_COLUMNS = {
+    ("account_targets_current", "owner_name"),
+    ("account_targets_current", "proposed_owner_name"),
+    ("owner_capacity", "owner_name"),
+}
 
 
 def published(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
