@@ -42,8 +42,12 @@ def _line(account: dict[str, Any]) -> str:
     )
 
 
+# Alert lists longer than this are cut (the CRM files hold every account).
+ALERT_LIST_LIMIT = 25
+
+
 def tier_change_message(
-    changes: dict[str, Any], job_name: str, run_id: str, list_limit: int = 25
+    changes: dict[str, Any], job_name: str, run_id: str, list_limit: int = ALERT_LIST_LIMIT
 ) -> dict[str, Any] | None:
     """The message for one publication's tier changes (the CRM write-back's summary), or
     None when there is nothing to say: the first publication (nothing to compare with) or

@@ -40,9 +40,6 @@ SALESFORCE_FILE = "salesforce_account_upsert.csv"
 HUBSPOT_FILE = "hubspot_company_import.csv"
 NEW_ACCOUNTS_FILE = "new_accounts.csv"
 CHANGES_FILE = "changes.json"
-# Alert lists longer than this are cut (the files hold every account).
-ALERT_LIST_LIMIT = 25
-
 # Every value the files can carry: SQL over the published account_targets_current (t).
 VALUES: dict[str, str] = {
     "crm_id": "case when t.is_in_crm then t.account_id end",
