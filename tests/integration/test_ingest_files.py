@@ -448,7 +448,7 @@ def test_no_landing_folder_at_all(tmp_path, warehouse) -> None:
         ),
         (
             "truncated.csv.gz",
-            gzip.compress(f"{ACCOUNT_HEADER}\n1,Acme,2024-01-01\n".encode() * 50)[:60],
+            gzip.compress(f"{ACCOUNT_HEADER}\n1,Acme,2024-01-01\n".encode() * 50, mtime=0)[:60],
             "truncated gzip file",
         ),
         ("corrupt.parquet", b"PAR1" + bytes(500), "it could not be read as Parquet"),
