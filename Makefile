@@ -54,7 +54,7 @@ run: $(STAMP) dagster-home
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration sample_data tests benchmarks scripts dashboard
-	ABM_DBT_TARGET=lint $(BIN)/sqlfluff lint models macros data-tests snapshots --disable-progress-bar
+	ABM_DBT_TARGET=lint $(BIN)/sqlfluff lint models macros data-tests snapshots --disable-progress-bar --processes 0
 
 test: $(STAMP) lint
 	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile --durations 25

@@ -140,7 +140,8 @@ CORPUS = [
     ),
     BadInput(
         "truncated gzip", "crm", "lead", "c16_truncated.csv.gz",
-        gzip.compress(_text("Id,LastModifiedDate\n" + "L1,2026-11-10\n" * 200), mtime=0)[:40], "rejected",
+        gzip.compress(_text("Id,LastModifiedDate\n" + "L1,2026-11-10\n" * 200), mtime=0)[:40],
+        "rejected",
         "cut off where the truncated gzip file ends",
     ),
     BadInput(
