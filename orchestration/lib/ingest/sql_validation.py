@@ -73,6 +73,8 @@ class CompiledSuite:
 
 
 def _alias(columns: Sequence[str], name: str) -> str:
+    if name not in columns:
+        raise NotCompilable(f"a rule on column {name!r}, which is not a contract column")
     return f"c{list(columns).index(name)}"
 
 
