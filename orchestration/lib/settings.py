@@ -74,6 +74,18 @@ MAX_FIELD_CHARS = Setting(
     "10000",
     "a row with a longer value is quarantined (no contract column is free text)",
 )
+INGEST_VALIDATION = Setting(
+    "ABM_INGEST_VALIDATION",
+    "sql",
+    "how landed files are checked against their GX suites: sql (the suites compiled to "
+    "DuckDB SQL, set-based over the whole file) or gx (GX itself on pandas chunks)",
+)
+INGEST_MEMORY_LIMIT = Setting(
+    "ABM_INGEST_MEMORY_LIMIT",
+    "2GB",
+    "DuckDB's memory limit while ingestion reads and checks a file (a DuckDB size, "
+    "e.g. 2GB); past it the file spills to a temp folder",
+)
 SCHEDULE_CRON = Setting("ABM_SCHEDULE_CRON", "0 6 * * *", "when the daily refresh runs")
 SCHEDULE_TIMEZONE = Setting(
     "ABM_SCHEDULE_TIMEZONE", "UTC", "the time zone of ABM_SCHEDULE_CRON"
@@ -165,6 +177,18 @@ def max_field_chars(raw: str | None = None) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"ABM_MAX_FIELD_CHARS must be a positive whole number, got {value!r}")
     return int(value)
+
+
+def ingest_validation(raw: str | None = None) -> str:
+    """'sql' or 'gx': which path checks landed files against their suites."""
+    value = _number(INGEST_VALIDATION, raw).lower()
+    if value not in ("sql", "gx"):
+        raise ValueError(f"ABM_INGEST_VALIDATION must be sql or gx, got {value!r}")
+    return value
+
+
+def ingest_memory_limit(raw: str | None = None) -> str:
+    return _number(INGEST_MEMORY_LIMIT, raw)
 
 
 # The settings a refresh run reads, by the field name the Dagster resource gives them.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import tempfile
 from collections.abc import Iterator
@@ -23,7 +24,22 @@ from orchestration.lib.ingest.contracts import (
     contracts,
 )
 from orchestration.lib.ingest.inventory import visible_files
-from orchestration.lib.ingest.readers import RejectedFile, file_format, quote_identifier, stage_file
+from orchestration.lib.ingest.readers import (
+    RejectedFile,
+    StagedFile,
+    file_format,
+    quote_identifier,
+    stage_file,
+)
+from orchestration.lib.ingest.sql_validation import (
+    CompiledSuite,
+    FileChecks,
+    NotCompilable,
+    SqlFailures,
+    Unreadable,
+    compile_suite,
+    find_bad_rows,
+)
 from orchestration.lib.ingest.validation import RowFailures, SuiteRunner, collect_row_failures, rows
 from orchestration.lib.ingest.warehouse import (
     LoadLogEntry,
@@ -36,6 +52,7 @@ from orchestration.lib.ingest.warehouse import (
 )
 
 CHUNK_ROWS = 250_000
+_LOG = logging.getLogger(__name__)
 _STAGED = "file_raw"
 _BAD = "bad_rows"
 
@@ -96,7 +113,13 @@ def landed_files(landing_dir: Path, source: str, table: str) -> list[Path]:
 def _staging_connection() -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory DuckDB for reading and checking files; it spills to a temp folder."""
     with tempfile.TemporaryDirectory(prefix="abm-ingest-") as spill:
-        con = duckdb.connect(config={"temp_directory": spill, "preserve_insertion_order": True})
+        config = {
+            "temp_directory": spill,
+            "preserve_insertion_order": True,
+            # Past this the staged file spills to the temp folder: memory stays flat.
+            "memory_limit": settings.ingest_memory_limit(),
+        }
+        con = duckdb.connect(config=config)
         hosts.register(con)
         try:
             yield con
@@ -105,12 +128,14 @@ def _staging_connection() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _blank_to_null(column: str) -> str:
+    """Empty or white space only: null. Only a value whose first byte sorts before '!'
+    (empty, a space, a control character) can be blank: the rest skip the costly trim."""
     ref = quote_identifier(column)
-    return f"case when trim({ref}, ' \t\r\n') = '' then null else {ref} end"
+    return f"case when {ref} < '!' and trim({ref}, ' \t\r\n') = '' then null else {ref} end"
 
 
-def _projection(contract: TableContract, file_columns: list[str]) -> tuple[dict[str, str], str]:
-    """Contract columns (missing optional ones null) and the `_extra_columns` JSON expression."""
+def _values(contract: TableContract, file_columns: list[str]) -> dict[str, str]:
+    """Each contract column's value as loaded: blank is null, hosts in one spelling."""
     present = set(file_columns)
 
     def value(name: str) -> str:
@@ -118,7 +143,13 @@ def _projection(contract: TableContract, file_columns: list[str]) -> tuple[dict[
             return "cast(null as varchar)"
         return hosts.normalized(name, _blank_to_null(name))
 
-    columns = {name: f"{value(name)} as {quote_identifier(name)}" for name in contract.columns}
+    return {name: value(name) for name in contract.columns}
+
+
+def _projection(contract: TableContract, file_columns: list[str]) -> tuple[dict[str, str], str]:
+    """Contract columns (missing optional ones null) and the `_extra_columns` JSON expression."""
+    values = _values(contract, file_columns)
+    columns = {name: f"{values[name]} as {quote_identifier(name)}" for name in contract.columns}
     extras = [name for name in file_columns if name not in set(contract.columns)]
     if extras:
         pairs = ", ".join(f"'{name}', {_blank_to_null(name)}" for name in extras)
@@ -169,6 +200,7 @@ class _Ingestor:
         max_share: float,
         max_field_chars: int,
         chunk_rows: int,
+        validation: str | None = None,
     ) -> None:
         self.con = con
         self.warehouse_path = warehouse_path
@@ -177,6 +209,25 @@ class _Ingestor:
         self.max_field_chars = max_field_chars
         self.chunk_rows = chunk_rows
         self._runner: SuiteRunner | None = None
+        self.compiled = self._compile(settings.ingest_validation(validation))
+
+    def _compile(self, validation: str) -> CompiledSuite | None:
+        """The suite as SQL (validation 'sql'), or None: GX validates (asked, or needed)."""
+        if validation == "gx":
+            return None
+        try:
+            return compile_suite(self.contract)
+        except NotCompilable as error:
+            c = self.contract
+            _LOG.warning(
+                "%s/%s: validated with GX over pandas chunks, not in SQL: the suite %s "
+                "uses %s, which the SQL compiler does not translate",
+                c.source,
+                c.table,
+                c.suite.name,
+                error,
+            )
+            return None
 
     @property
     def runner(self) -> SuiteRunner:
@@ -238,7 +289,10 @@ class _Ingestor:
             return self.reject(rel, size, checksum, f"{rel} rejected: {error}")
         file_columns = staged.columns
 
-        missing = self.runner.missing_columns(self.contract, file_columns)
+        if self.compiled is not None:
+            missing = self.compiled.missing_columns(file_columns)
+        else:
+            missing = self.runner.missing_columns(self.contract, file_columns)
         if missing:
             names = ", ".join(f"'{name}'" for name in missing)
             plural = "s" if len(missing) > 1 else ""
@@ -257,14 +311,10 @@ class _Ingestor:
 
         columns, extra = _projection(self.contract, file_columns)
         total = self.con.execute(f"select count(*) from {_STAGED}").fetchall()[0][0]
-        # GX only needs the columns its row expectations read: less memory per chunk.
-        failures = RowFailures()
-        for record in staged.bad:
-            kind = re.sub(r"^line \d+: | \(.*\)$", "", record.reason)
-            failures.add_unreadable(record.row_number, record.reason, record.raw, kind)
-        self._validate_rows([columns[n] for n in self.contract.row_columns()], total, failures)
-        self._oversized_values(file_columns, failures)
-        self._duplicate_records(file_columns, failures)
+        if self.compiled is not None:
+            failures: RowFailures | SqlFailures = self._sql_failures(staged, self.compiled)
+        else:
+            failures = self._gx_failures(staged, columns, total)
         bad = len(failures)
         if total and bad / total > self.max_share:
             return self.reject(
@@ -287,6 +337,35 @@ class _Ingestor:
             message += f"; warning: {note}"
         self._write(rel, size, checksum, columns, extra, failures, total, message)
         return self._result(rel, "loaded", total - bad, bad, message)
+
+    def _sql_failures(self, staged: StagedFile, compiled: CompiledSuite) -> SqlFailures:
+        """The suite compiled to SQL, over the whole staged file at once: table _BAD."""
+        checks = FileChecks(
+            staged=_STAGED,
+            values=_values(self.contract, staged.columns),
+            file_columns=staged.columns,
+            contract_columns=self.contract.columns,
+            key_columns=self.contract.key_columns,
+            max_field_chars=self.max_field_chars,
+            chunk_rows=self.chunk_rows,
+        )
+        unreadable = [
+            Unreadable(r.row_number, r.reason, r.raw, _unreadable_kind(r.reason))
+            for r in staged.bad
+        ]
+        return find_bad_rows(self.con, compiled, checks, unreadable, _BAD)
+
+    def _gx_failures(self, staged: StagedFile, columns: dict[str, str], total: int) -> RowFailures:
+        """The suite run by GX on pandas chunks of the staged file, then two SQL rules."""
+        # GX only needs the columns its row expectations read: less memory per chunk.
+        failures = RowFailures()
+        for record in staged.bad:
+            kind = _unreadable_kind(record.reason)
+            failures.add_unreadable(record.row_number, record.reason, record.raw, kind)
+        self._validate_rows([columns[n] for n in self.contract.row_columns()], total, failures)
+        self._oversized_values(staged.columns, failures)
+        self._duplicate_records(staged.columns, failures)
+        return failures
 
     def _oversized_values(self, file_columns: list[str], failures: RowFailures) -> None:
         """Rows with a value longer than ABM_MAX_FIELD_CHARS (a broken export, not data)."""
@@ -356,16 +435,17 @@ class _Ingestor:
         checksum: str,
         columns: dict[str, str],
         extra: str,
-        failures: RowFailures,
+        failures: RowFailures | SqlFailures,
         total: int,
         message: str,
     ) -> None:
         con = self.con
-        con.register("bad_rows_frame", failures.as_frame())
-        con.execute(
-            f"create table {_BAD} as select _row_number, reason, raw_record from bad_rows_frame"
-        )
-        con.unregister("bad_rows_frame")
+        if isinstance(failures, RowFailures):  # the SQL path made table _BAD already
+            con.register("bad_rows_frame", failures.as_frame())
+            con.execute(
+                f"create table {_BAD} as select _row_number, reason, raw_record from bad_rows_frame"
+            )
+            con.unregister("bad_rows_frame")
         names = ", ".join(quote_identifier(n) for n in self.contract.columns)
         loaded_at = _now()
         with attached(con, self.warehouse_path):
@@ -410,6 +490,11 @@ class _Ingestor:
                 raise
 
 
+def _unreadable_kind(reason: str) -> str:
+    """`line 16: not valid JSON (Expecting ...)` -> `not valid JSON`."""
+    return re.sub(r"^line \d+: | \(.*\)$", "", reason)
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -424,10 +509,12 @@ def ingest_table(
     max_field_chars: int | None = None,
     chunk_rows: int = CHUNK_ROWS,
     expectations_dir: Path = EXPECTATIONS_DIR,
+    validation: str | None = None,
 ) -> TableIngestResult:
     """Load the new files of one contract table; create every raw table if missing.
 
-    The limits default to ABM_MAX_QUARANTINE_SHARE and ABM_MAX_FIELD_CHARS.
+    The limits default to ABM_MAX_QUARANTINE_SHARE and ABM_MAX_FIELD_CHARS; `validation`
+    ('sql' or 'gx') to ABM_INGEST_VALIDATION.
     """
     contract = contract_for(source, table, expectations_dir)
     if max_quarantine_share is None:
@@ -442,7 +529,13 @@ def ingest_table(
             ensure_raw_tables(con, contracts(expectations_dir))
             logged = logged_files(con, source, table)
         ingestor = _Ingestor(
-            con, warehouse_path, contract, max_quarantine_share, max_field_chars, chunk_rows
+            con,
+            warehouse_path,
+            contract,
+            max_quarantine_share,
+            max_field_chars,
+            chunk_rows,
+            validation,
         )
         for path in landed_files(landing_dir, source, table):
             rel = path.relative_to(landing_dir).as_posix()
