@@ -17,3 +17,9 @@
 {% macro duckdb__host_suffix(host, n) -%}
     array_to_string(string_split({{ host }}, '.')[-{{ n }}:], '.')
 {%- endmacro %}
+
+{#- dbt-spark's split_part needs a literal part number; Spark slices the array as
+    DuckDB does (split() takes a regex: '[.]' is a literal dot). -#}
+{% macro spark__host_suffix(host, n) -%}
+    array_join(slice(split({{ host }}, '[.]'), -{{ n }}, {{ n }}), '.')
+{%- endmacro %}

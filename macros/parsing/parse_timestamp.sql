@@ -22,3 +22,18 @@
         else try_cast(trim({{ expr }}) as timestamp)
     end
 {%- endmacro %}
+
+{#- Spark's cast reads ISO text with 'T' or a space, a fraction and an offset
+    ('Z', '+0000', '+02:00'; converted to the session time zone, UTC in
+    profiles.yml) and gives null for impossible values; US style needs a pattern. -#}
+{% macro spark__parse_timestamp(expr) -%}
+    case
+        when trim({{ expr }}) rlike '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}'
+            then coalesce(
+                try_to_timestamp(trim({{ expr }}), 'M/d/yyyy H:m:s'),
+                try_to_timestamp(trim({{ expr }}), 'M/d/yyyy H:m'),
+                try_to_timestamp(trim({{ expr }}), 'M/d/yyyy')
+            )
+        else try_cast(trim({{ expr }}) as timestamp)
+    end
+{%- endmacro %}

@@ -12,3 +12,10 @@
 {% macro duckdb__remove_punctuation(expr) -%}
     {{ regexp_replace_all(expr, '[^\\pL\\pN\\s]+', ' ') }}
 {%- endmacro %}
+
+{#- Java regexes read [:alnum:] inside brackets as the letters ':alnum', so the
+    default would strip every other letter on Spark; \pL and \pN as on DuckDB
+    (profiles.yml keeps Spark's string literals raw, as DuckDB's). -#}
+{% macro spark__remove_punctuation(expr) -%}
+    {{ regexp_replace_all(expr, '[^\\pL\\pN\\s]+', ' ') }}
+{%- endmacro %}

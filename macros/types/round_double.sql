@@ -10,3 +10,9 @@
 {% macro duckdb__round_double(expr, digits) -%}
     round({{ expr }}, {{ digits }})
 {%- endmacro %}
+
+{#- Spark rounds a double as a double (HALF_UP); the default's decimal cast would
+    change the type the contracts expect. -#}
+{% macro spark__round_double(expr, digits) -%}
+    round({{ expr }}, {{ digits }})
+{%- endmacro %}
