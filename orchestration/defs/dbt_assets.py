@@ -1,6 +1,15 @@
-"""Every dbt seed, model, snapshot and test as Dagster assets and asset checks."""
+"""Every dbt seed, model, snapshot and test as Dagster assets and asset checks.
 
-from collections.abc import Mapping
+The dbt assets are partitioned by scoring date (`as_of_date`), daily. The scheduled,
+sensor and `make run` refreshes are unpartitioned runs and score as they always did
+(ABM_AS_OF, else the latest event date in the data). A run of one partition, or a
+backfill of a range (one run for the whole range, BackfillPolicy.single_run), builds each
+date in date order, one `dbt build --vars '{"as_of_date": ...}'` per date, and stops at
+the first date that fails: tier stability and tier history read the previous date.
+"""
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -13,7 +22,13 @@ from dagster_dbt import (
 
 from orchestration.defs.project import WRITER_POOL, dbt_project
 from orchestration.defs.resources import AbmSettings
+from orchestration.lib import settings
 from orchestration.lib.dbt_cli import dbt_failure_summary
+from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
+
+SCORING_DATES = dg.DailyPartitionsDefinition(
+    start_date=settings.PARTITIONS_START.value(), timezone="UTC"
+)
 
 
 class AbmTranslator(DagsterDbtTranslator):
@@ -35,17 +50,77 @@ class AbmTranslator(DagsterDbtTranslator):
 translator = AbmTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+def scoring_dates(context: dg.AssetExecutionContext) -> list[str]:
+    """The partition dates this run scores, oldest first; [] for an unpartitioned run."""
+    if not (context.has_partition_key or context.has_partition_key_range):
+        return []
+    return sorted(SCORING_DATES.get_partition_keys_in_range(context.partition_key_range))
+
+
+def _unique_id(event: Any) -> str | None:
+    value = (getattr(event, "metadata", None) or {}).get("unique_id")
+    return getattr(value, "text", value)
+
+
+def with_row_counts(events: list[Any], manifest: Mapping[str, Any], warehouse: Path) -> list[Any]:
+    """Each table materialization with `dagster/row_count` (the table's rows after the
+    build), counted once dbt has exited and released DuckDB's single write lock."""
+    built = [
+        uid
+        for event in events
+        if isinstance(event, dg.Output | dg.AssetMaterialization) and (uid := _unique_id(event))
+    ]
+    counts = table_row_counts(warehouse, counted_relations(manifest, built))
+    counted = []
+    for event in events:
+        uid = _unique_id(event)
+        if isinstance(event, dg.Output | dg.AssetMaterialization) and uid in counts:
+            row_count = {ROW_COUNT: dg.MetadataValue.int(counts[uid])}
+            event = event.with_metadata({**event.metadata, **row_count})
+        counted.append(event)
+    return counted
+
+
+def _build(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str], warehouse: Path
+) -> Iterator[Any]:
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    # Held until dbt exits: its process holds the warehouse's only write lock until then.
+    events = list(invocation.stream())
+    yield from with_row_counts(events, invocation.manifest, warehouse)
+    if not invocation.is_successful():
+        results = invocation.get_artifact("run_results.json")
+        raise dg.Failure(description=dbt_failure_summary(results))
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
     pool=WRITER_POOL,
+    partitions_def=SCORING_DATES,
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def abm_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, abm_settings: AbmSettings
 ):
-    invocation = dbt.cli(abm_settings.dbt_build_args(), context=context, raise_on_error=False)
-    yield from invocation.stream()
-    if not invocation.is_successful():
-        results = invocation.get_artifact("run_results.json")
-        raise dg.Failure(description=dbt_failure_summary(results))
+    dates = scoring_dates(context)
+    if not dates:
+        yield from _build(context, dbt, abm_settings.dbt_build_args(), abm_settings.warehouse())
+        return
+    # Earlier dates of a range: built and checked, not reported (a run reports each asset
+    # once; the last date's events stand for the range, as Dagster records ranges).
+    for date in dates[:-1]:
+        context.log.info(f"scoring date {date} (of {dates[0]} .. {dates[-1]})")
+        invocation = dbt.cli(
+            abm_settings.partition_build_args(date), context=context, raise_on_error=False
+        ).wait()
+        if not invocation.is_successful():
+            summary = dbt_failure_summary(invocation.get_artifact("run_results.json"))
+            raise dg.Failure(
+                description=f"scoring date {date} failed; later dates not built\n" + summary
+            )
+    context.log.info(f"scoring date {dates[-1]}")
+    yield from _build(
+        context, dbt, abm_settings.partition_build_args(dates[-1]), abm_settings.warehouse()
+    )
