@@ -1,12 +1,4 @@
-"""Every dbt seed, model, snapshot and test as Dagster assets and asset checks.
-
-The dbt assets are partitioned by scoring date (`as_of_date`), daily. The scheduled,
-sensor and `make run` refreshes are unpartitioned runs and score as they always did
-(ABM_AS_OF, else the latest event date in the data). A run of one partition, or a
-backfill of a range (one run for the whole range, BackfillPolicy.single_run), builds each
-date in date order, one `dbt build --vars '{"as_of_date": ...}'` per date, and stops at
-the first date that fails: tier stability and tier history read the previous date.
-"""
+"""Every dbt seed, model, snapshot and test as Dagster assets and asset checks."""
 
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -22,13 +14,8 @@ from dagster_dbt import (
 
 from orchestration.defs.project import WRITER_POOL, dbt_project
 from orchestration.defs.resources import AbmSettings
-from orchestration.lib import settings
 from orchestration.lib.dbt_cli import dbt_failure_summary
 from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
-
-SCORING_DATES = dg.DailyPartitionsDefinition(
-    start_date=settings.PARTITIONS_START.value(), timezone="UTC"
-)
 
 
 class AbmTranslator(DagsterDbtTranslator):
@@ -48,13 +35,6 @@ class AbmTranslator(DagsterDbtTranslator):
 
 
 translator = AbmTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
-
-
-def scoring_dates(context: dg.AssetExecutionContext) -> list[str]:
-    """The partition dates this run scores, oldest first; [] for an unpartitioned run."""
-    if not (context.has_partition_key or context.has_partition_key_range):
-        return []
-    return sorted(SCORING_DATES.get_partition_keys_in_range(context.partition_key_range))
 
 
 def _unique_id(event: Any) -> str | None:
@@ -98,29 +78,8 @@ def _build(
     project=dbt_project,
     dagster_dbt_translator=translator,
     pool=WRITER_POOL,
-    partitions_def=SCORING_DATES,
-    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def abm_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, abm_settings: AbmSettings
 ):
-    dates = scoring_dates(context)
-    if not dates:
-        yield from _build(context, dbt, abm_settings.dbt_build_args(), abm_settings.warehouse())
-        return
-    # Earlier dates of a range: built and checked, not reported (a run reports each asset
-    # once; the last date's events stand for the range, as Dagster records ranges).
-    for date in dates[:-1]:
-        context.log.info(f"scoring date {date} (of {dates[0]} .. {dates[-1]})")
-        invocation = dbt.cli(
-            abm_settings.partition_build_args(date), context=context, raise_on_error=False
-        ).wait()
-        if not invocation.is_successful():
-            summary = dbt_failure_summary(invocation.get_artifact("run_results.json"))
-            raise dg.Failure(
-                description=f"scoring date {date} failed; later dates not built\n" + summary
-            )
-    context.log.info(f"scoring date {dates[-1]}")
-    yield from _build(
-        context, dbt, abm_settings.partition_build_args(dates[-1]), abm_settings.warehouse()
-    )
+    yield from _build(context, dbt, abm_settings.dbt_build_args(), abm_settings.warehouse())

@@ -97,9 +97,6 @@ class AbmSettings(dg.ConfigurableResource):
     def dbt_build_args(self) -> list[str]:
         return dbt_cli.dbt_build_args(self.dbt_vars, self.as_of)
 
-    def partition_build_args(self, scoring_date: str) -> list[str]:
-        return dbt_cli.partition_build_args(scoring_date, self.dbt_vars)
-
     def run_vars(self) -> dict[str, Any]:
         """dbt_project.yml vars with this run's overrides: what dbt built with."""
         return dbt_cli.run_vars(self.dbt_vars, self.as_of)

@@ -53,14 +53,6 @@ def dbt_build_args(vars_json: str | None = None, as_of: str | None = None) -> li
     return [*SCHEDULED_BUILD, "--vars", json.dumps(overrides, sort_keys=True)]
 
 
-def partition_build_args(scoring_date: str, vars_json: str | None = None) -> list[str]:
-    """A partitioned run (a backfill of past dates) scores its partition's date: the
-    partition key is `as_of_date`, whatever ABM_AS_OF or ABM_DBT_VARS say; the other vars
-    of ABM_DBT_VARS still apply."""
-    overrides = {**dbt_var_overrides(vars_json), "as_of_date": scoring_date}
-    return [*SCHEDULED_BUILD, "--vars", json.dumps(overrides, sort_keys=True)]
-
-
 def run_vars(
     vars_json: str | None = None,
     as_of: str | None = None,

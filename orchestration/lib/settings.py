@@ -78,11 +78,6 @@ SCHEDULE_CRON = Setting("ABM_SCHEDULE_CRON", "0 6 * * *", "when the daily refres
 SCHEDULE_TIMEZONE = Setting(
     "ABM_SCHEDULE_TIMEZONE", "UTC", "the time zone of ABM_SCHEDULE_CRON"
 )
-PARTITIONS_START = Setting(
-    "ABM_PARTITIONS_START",
-    "2024-01-01",
-    "the first scoring date (daily partition of the dbt assets) a backfill can choose",
-)
 # Postgres serving (orchestration/lib/publish_postgres.py); the same names as the
 # `postgres` target in profiles.yml. Unset ABM_PG_HOST: no Postgres publication.
 PG_HOST = Setting(
