@@ -16,11 +16,12 @@ READERS = {
 }
 
 
-def lower_bound_scan(landing: Path) -> int:
+def lower_bound_scan(*folders: Path) -> int:
     """Read every landed file once with DuckDB and nothing else: the floor for ingestion."""
     rows = 0
     con = duckdb.connect()
-    for path in sorted(p for p in landing.rglob("*") if p.is_file()):
+    files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
+    for path in files:
         reader = READERS.get(path.suffix)
         if reader is None:
             continue
@@ -36,10 +37,11 @@ def ingest(landing: Path, warehouse: Path) -> int:
 
 
 def main() -> None:
+    # scan LANDING WAREHOUSE [MORE_FOLDERS...]: every file of every folder given
     phase, landing, warehouse = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     started = time.perf_counter()
     if phase == "scan":
-        rows = lower_bound_scan(landing)
+        rows = lower_bound_scan(landing, *(Path(folder) for folder in sys.argv[4:]))
     elif phase == "ingest":
         rows = ingest(landing, warehouse)
     else:

@@ -1,6 +1,7 @@
 """Every dbt seed, model, snapshot and test as Dagster assets and asset checks."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -14,6 +15,7 @@ from dagster_dbt import (
 from orchestration.defs.project import WRITER_POOL, dbt_project
 from orchestration.defs.resources import AbmSettings
 from orchestration.lib.dbt_cli import dbt_failure_summary
+from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
 
 
 class AbmTranslator(DagsterDbtTranslator):
@@ -35,6 +37,42 @@ class AbmTranslator(DagsterDbtTranslator):
 translator = AbmTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+def _unique_id(event: Any) -> str | None:
+    value = (getattr(event, "metadata", None) or {}).get("unique_id")
+    return getattr(value, "text", value)
+
+
+def with_row_counts(events: list[Any], manifest: Mapping[str, Any], warehouse: Path) -> list[Any]:
+    """Each table materialization with `dagster/row_count` (the table's rows after the
+    build), counted once dbt has exited and released DuckDB's single write lock."""
+    built = [
+        uid
+        for event in events
+        if isinstance(event, dg.Output | dg.AssetMaterialization) and (uid := _unique_id(event))
+    ]
+    counts = table_row_counts(warehouse, counted_relations(manifest, built))
+    counted = []
+    for event in events:
+        uid = _unique_id(event)
+        if isinstance(event, dg.Output | dg.AssetMaterialization) and uid in counts:
+            row_count = {ROW_COUNT: dg.MetadataValue.int(counts[uid])}
+            event = event.with_metadata({**event.metadata, **row_count})
+        counted.append(event)
+    return counted
+
+
+def _build(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str], warehouse: Path
+) -> Iterator[Any]:
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    # Held until dbt exits: its process holds the warehouse's only write lock until then.
+    events = list(invocation.stream())
+    yield from with_row_counts(events, invocation.manifest, warehouse)
+    if not invocation.is_successful():
+        results = invocation.get_artifact("run_results.json")
+        raise dg.Failure(description=dbt_failure_summary(results))
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -44,8 +82,4 @@ translator = AbmTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_ch
 def abm_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, abm_settings: AbmSettings
 ):
-    invocation = dbt.cli(abm_settings.dbt_build_args(), context=context, raise_on_error=False)
-    yield from invocation.stream()
-    if not invocation.is_successful():
-        results = invocation.get_artifact("run_results.json")
-        raise dg.Failure(description=dbt_failure_summary(results))
+    yield from _build(context, dbt, abm_settings.dbt_build_args(), abm_settings.warehouse())

@@ -8,6 +8,7 @@ from orchestration.defs.project import WRITER_POOL
 from orchestration.defs.resources import AbmSettings
 from orchestration.lib.ingest import CONTRACT_TABLES, FileResult, ingest_table
 from orchestration.lib.ingest.warehouse import last_delivery
+from orchestration.lib.row_counts import ROW_COUNT, table_row_counts
 
 ACCEPTED_CHECK = "landed_files_accepted"
 UNCHANGED_CHECK = "loaded_files_unchanged"
@@ -129,8 +130,11 @@ def build_ingest_asset(source: str, table: str) -> dg.AssetsDefinition:
         warned = [f for f in files if f.status == "loaded" and "warning:" in (f.message or "")]
         for f in copies + warned:
             context.log.warning(f.message or f.path)
+        # The raw table's rows after this load (all loads: raw is append-only).
+        raw_rows = table_row_counts(warehouse, {key: ("raw", f"{source}__{table}")})
         yield dg.MaterializeResult(
             metadata={
+                ROW_COUNT: dg.MetadataValue.int(raw_rows.get(key, 0)),
                 "files_seen": len(files),
                 "files_loaded": result.files_loaded,
                 "files_rejected": result.files_rejected,

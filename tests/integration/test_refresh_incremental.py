@@ -93,3 +93,30 @@ def test_an_incremental_run_equals_a_full_build(withheld_then_delivered, built_w
         )
     assert differences == {}
 
+
+def test_each_table_materialization_carries_its_row_count(withheld_then_delivered) -> None:
+    """dagster/row_count on the run's materializations equals the table's rows after it:
+    every raw table an ingest asset loaded and every dbt table, seed and snapshot."""
+    from orchestration.definitions import defs
+
+    deployment, _, incremental, *_ = withheld_then_delivered
+    # dbt assets name their table (database.schema.table); raw assets are raw/<table>.
+    tables = {
+        spec.key: ".".join(str(spec.metadata["dagster/table_name"]).split(".")[-2:])
+        for spec in defs.resolve_all_asset_specs()
+        if "dagster/table_name" in spec.metadata
+    }
+    reported = {}
+    for event in incremental.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        if "dagster/row_count" in materialization.metadata:
+            key = materialization.asset_key
+            table = tables.get(key, ".".join(key.path))
+            reported[table] = materialization.metadata["dagster/row_count"].value
+    assert "raw.crm__account" in reported and "marts.account_tiers" in reported
+    assert len(reported) > 50  # every table, not a sample
+    with duckdb.connect(str(deployment.warehouse), read_only=True) as con:
+        stored = {
+            name: con.execute(f"select count(*) from {name}").fetchone()[0] for name in reported
+        }
+    assert reported == stored
