@@ -144,8 +144,8 @@ def test_engagement_timeline_reads_one_account_oldest_week_first(timeline_servin
         ("other", 1, 2.0),
     ]
     assert reader.engagement_summary(timeline, top=2) == (
-        "10 activities since 2026-06-22: by channel email 4, web 4, +1 more; "
-        "by buying role executive 5, anonymous 4, +1 more"
+        "since 2026-06-22: 10 activities; channels email 4, web 4 (+1); "
+        "roles executive 5, anonymous 4 (+1)"
     )
     assert reader.engagement_timeline(timeline_serving, "nobody").empty
     assert reader.engagement_summary(reader.engagement_timeline(timeline_serving, "nobody")) == (
