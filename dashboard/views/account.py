@@ -1,5 +1,6 @@
 """Account: search by name, domain or id; why it is (not) a target, fit, intent,
-engagement, journey, tier history and program plan."""
+engagement and its timeline by channel and buying role, journey, tier history and
+program plan."""
 
 from __future__ import annotations
 
@@ -105,6 +106,40 @@ with right:
             }
         )
         st.bar_chart(parts, x="component", y="points")
+
+with st.container(key="engagement_timeline"):
+    st.subheader("Engagement timeline by channel and buying role")
+    timeline = profile.engagement_timeline
+    if timeline.empty:
+        st.write("No matched activity in the timeline weeks.")
+    else:
+        st.caption(reader.engagement_summary(timeline))
+        by_week, by_role = st.columns([2, 1])
+        by_week.altair_chart(
+            alt.Chart(timeline)
+            .mark_bar()
+            .encode(
+                x=alt.X("week_start_date:T", title="week"),
+                y=alt.Y("sum(activity_count):Q", title="activities"),
+                color=alt.Color("channel:N", title="channel"),
+                tooltip=["week_start_date:T", "channel", "sum(activity_count)"],
+            )
+        )
+        roles = pd.DataFrame(
+            reader.engagement_split(timeline, "buying_role"),
+            columns=["buying_role", "activities", "points"],
+        )
+        by_role.altair_chart(
+            alt.Chart(timeline)
+            .mark_bar()
+            .encode(
+                x=alt.X("sum(activity_count):Q", title="activities"),
+                y=alt.Y("buying_role:N", sort="-x", title="buying role"),
+                color=alt.Color("channel:N", title="channel"),
+                tooltip=["buying_role", "channel", "sum(activity_count)"],
+            )
+        )
+        by_role.dataframe(roles, hide_index=True)
 
 st.subheader("Journey")
 if profile.journey:

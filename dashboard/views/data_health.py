@@ -1,4 +1,5 @@
-"""Data health: the last publication, quarantined rows and rejected files, warnings."""
+"""Data health: the last publication, its run's check warnings, quarantined rows and
+rejected files, warnings from the published data."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ with serving() as con:
     published = publication_caption(con)
     backtest = reader.backtest_status(con)
     counts = reader.tier_counts(con)
+    checks = reader.check_results(con)
 
 st.subheader("Last publication")
 st.write(
@@ -23,6 +25,20 @@ rows = pd.DataFrame(
     {"mart": list(published.row_counts), "rows": list(published.row_counts.values())}
 )
 st.dataframe(rows, hide_index=True)
+
+st.subheader("Check warnings of the run")
+if checks is None:
+    st.info("This serving file was published before the run's check results were recorded.")
+elif checks.empty:
+    st.success("Every check of the publishing run passed.")
+else:
+    warned = int((checks["status"] == "warned").sum())
+    st.warning(
+        f"{warned} check(s) warned and {len(checks) - warned} failed without blocking in the "
+        "run that published this data (dbt tests: `dbt test -s <check> --store-failures` "
+        "shows the rows)."
+    )
+    st.dataframe(checks, hide_index=True)
 
 st.subheader("Warnings")
 warnings = reader.health_warnings(

@@ -7,6 +7,7 @@ import dagster as dg
 from orchestration.defs.dbt_assets import abm_dbt_models
 from orchestration.defs.project import WRITER_POOL, dbt_project
 from orchestration.defs.resources import AbmSettings
+from orchestration.lib.check_results import run_check_results
 from orchestration.lib.publish import bi_marts, publish
 from orchestration.lib.publish_postgres import publish_postgres
 
@@ -24,19 +25,26 @@ def serving_publication(
     context: dg.AssetExecutionContext, abm_settings: AbmSettings
 ) -> dg.MaterializeResult:
     marts = bi_marts(dbt_project.manifest_path)
+    # Checks of this run that warned (or failed without blocking), for the Data health page.
+    checks = run_check_results(context.instance, context.run.run_id)
     publication = publish(
         abm_settings.warehouse(),
         marts,
         abm_settings.serving(),
         abm_settings.exports(),
         run_id=context.run.run_id,
+        check_results=checks,
     )
-    context.log.info(f"published {len(marts)} marts to {publication.serving_path}")
+    context.log.info(
+        f"published {len(marts)} marts to {publication.serving_path} "
+        f"with {len(checks)} check warning(s)"
+    )
     return dg.MaterializeResult(
         metadata={
             "serving_path": str(publication.serving_path),
             "exports_dir": str(publication.exports_dir),
             "published_at": publication.published_at,
+            "check_warnings": len(checks),
             **{f"rows_{mart}": rows for mart, rows in publication.row_counts.items()},
         }
     )

@@ -127,6 +127,13 @@ def render_profile(profile: reader.AccountProfile) -> None:
         f"{engagement.get('engaged_buying_roles') or 0} buying roles, "
         f"{engagement.get('last_7d_activity_count') or 0} in the last 7 days"
     )
+    if not profile.engagement_timeline.empty:
+        console.print(
+            f"  {reader.engagement_summary(profile.engagement_timeline, top=2)}",
+            markup=False,
+            no_wrap=True,
+            overflow="ellipsis",
+        )
     journey = profile.journey or {}
     console.print(
         f"[bold]Journey[/bold] {journey.get('current_stage', '-')} since "

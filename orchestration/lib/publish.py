@@ -21,6 +21,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib import settings
+from orchestration.lib.check_results import COLUMNS as CHECK_COLUMNS
+from orchestration.lib.check_results import CheckResult, as_rows
 
 PUBLISH_TAG = "bi"
 # BI drivers bundling DuckDB 1.x must be able to open the serving file.
@@ -109,6 +111,20 @@ def load_summary(con: duckdb.DuckDBPyConnection, top: int = 20) -> str | None:
     return json.dumps(summary, sort_keys=True)
 
 
+def write_check_results(con: duckdb.DuckDBPyConnection, results: list[CheckResult]) -> None:
+    """marts._check_results: one row per check of the run that did not pass (empty
+    when every check passed), so BI sees the warnings of the run it reads."""
+    con.execute(
+        "create table marts._check_results (asset varchar, check_name varchar, "
+        "severity varchar, status varchar, failed_rows bigint, message varchar)"
+    )
+    if results:
+        placeholders = ", ".join("?" for _ in CHECK_COLUMNS)
+        con.executemany(
+            f"insert into marts._check_results values ({placeholders})", as_rows(results)
+        )
+
+
 def bi_marts(manifest_path: Path) -> list[str]:
     """Models tagged `bi` in the dbt manifest: the tables BI may read."""
     manifest = json.loads(manifest_path.read_text())
@@ -136,7 +152,13 @@ def publish(
     serving_path: Path | None = None,
     exports_dir: Path | None = None,
     run_id: str = "",
+    check_results: list[CheckResult] | None = None,
 ) -> Publication:
+    """Copy `marts` to a new serving file and exports, then swap them in.
+
+    `check_results`: the run's checks that did not pass (warned, or failed without
+    blocking), written to `marts._check_results` for the Data health page.
+    """
     serving_path = serving_path or settings.serving_path()
     exports_dir = exports_dir or settings.exports_dir()
     serving_path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,6 +194,7 @@ def publish(
                 "? as row_counts, ? as load_summary",
                 [published_at, run_id, json.dumps(row_counts, sort_keys=True), load_summary(con)],
             )
+            write_check_results(con, check_results or [])
             con.execute("detach build")
         staged_exports.mkdir(parents=True, exist_ok=True)
         _swap_in(staged_exports, exports_dir)

@@ -21,7 +21,8 @@ import dagster as dg
 import duckdb
 
 from orchestration.defs.jobs import DAILY_REFRESH
-from orchestration.lib import settings
+from orchestration.lib import progress, settings
+from orchestration.lib.check_results import reason_of
 from orchestration.lib.ingest.inventory import has_landed_files, unclaimed_files
 from orchestration.lib.liveness import reconcile, this_process_tags
 
@@ -31,6 +32,8 @@ EXIT_FAILED = 1
 # after the DuckDB publication.
 POSTGRES_STEP = "serving__postgres"
 EXIT_REFUSED = 3
+# Set (to anything) for plain step lines even on a terminal.
+PLAIN_PROGRESS_ENV = "ABM_PLAIN_PROGRESS"
 # Reasons printed per failure, and characters per reason: the full text is in the log.
 _MAX_REASON_LINES = 8
 _MAX_REASON_CHARS = 600
@@ -51,16 +54,6 @@ class CheckTally:
     reasons: dict[str, str] = field(default_factory=dict)
 
 
-def _reason_of(evaluation: dg.AssetCheckEvaluation) -> str:
-    """What a failed check says about why: its description and its text metadata."""
-    parts = [evaluation.description] if evaluation.description else []
-    for key, value in (evaluation.metadata or {}).items():
-        text = getattr(value, "value", value)
-        if isinstance(text, str) and text and text != "none" and key != "unique_id":
-            parts.append(text if key in ("rejected", "problems", "unclaimed") else f"{key}: {text}")
-    return "\n".join(dict.fromkeys(parts))
-
-
 def tally_checks(evaluations: list[dg.AssetCheckEvaluation]) -> CheckTally:
     tally = CheckTally()
     for evaluation in evaluations:
@@ -72,7 +65,7 @@ def tally_checks(evaluations: list[dg.AssetCheckEvaluation]) -> CheckTally:
             tally.warned.append(name)
         else:
             tally.failed.append(name)
-        tally.reasons[name] = _reason_of(evaluation)
+        tally.reasons[name] = reason_of(evaluation)
     return tally
 
 
@@ -301,8 +294,14 @@ def _log_path(started_at: datetime) -> Path:
     return settings.PROJECT_DIR / "logs" / f"refresh-{started_at:%Y%m%dT%H%M%S}.log"
 
 
+def job_step_keys(job: dg.JobDefinition) -> list[str]:
+    """The run's steps (one per op of the asset job: ingest tables, dbt, checks, publication)."""
+    return [node.name for node in job.graph.nodes]
+
+
 def main() -> int:
     from orchestration.definitions import defs
+    from orchestration.defs.project import dbt_project
 
     job = defs.resolve_job_def(DAILY_REFRESH)
     warehouse = settings.warehouse_path()
@@ -327,8 +326,19 @@ def main() -> int:
                 )
             print(f"refreshing {warehouse} from {landing} (full log: {log_path})", flush=True)
             log_path.parent.mkdir(parents=True, exist_ok=True)
-            # dbt's own lines (dagster-dbt echoes them to stdout) go to the log file too.
-            with log_path.open("a", encoding="utf-8", buffering=1) as log, redirect_stdout(log):
+            # Bars on a terminal, step lines elsewhere, on stdout as it is before the
+            # redirect: dbt's own lines (dagster-dbt echoes them) go to the log file.
+            display = progress.renderer_for(
+                sys.stdout,
+                job_step_keys(job),
+                progress.dbt_node_total(dbt_project.manifest_path),
+                force_lines=bool(os.environ.get(PLAIN_PROGRESS_ENV)),
+            )
+            with (
+                log_path.open("a", encoding="utf-8", buffering=1) as log,
+                progress.showing(display),
+                redirect_stdout(log),
+            ):
                 result = job.execute_in_process(
                     instance=instance,
                     raise_on_error=False,

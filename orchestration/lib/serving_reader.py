@@ -112,6 +112,30 @@ def publication(con: duckdb.DuckDBPyConnection) -> Publication:
     )
 
 
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
+
+
+def check_results(con: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame | None:
+    """The publishing run's checks that warned or failed without blocking
+    (marts._check_results, orchestration/lib/check_results.py): failed ones first, then
+    the most failing rows. None for a serving file published before they were kept."""
+    if not _has_table(con, "marts", "_check_results"):
+        return None
+    return _frame(
+        con,
+        "select status, severity, asset, check_name, failed_rows, message "
+        "from marts._check_results "
+        "order by status = 'failed' desc, failed_rows desc nulls last, asset, check_name "
+        f"limit {_limit(limit)}",
+    )
+
+
 def backtest_status(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The ICP backtest's overall line: AUC and whether it passes, warns or fails."""
     return _rows(
@@ -363,6 +387,8 @@ class AccountProfile:
     tier_changes: list[dict] = field(default_factory=list)
     intent_trend: list[dict] = field(default_factory=list)
     program_plan: list[dict] = field(default_factory=list)
+    # Weeks x channel x buying role (engagement_timeline); empty without activity.
+    engagement_timeline: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def fit_reasons(self) -> list[FitReason]:
@@ -451,7 +477,56 @@ def account_profile(con: duckdb.DuckDBPyConnection, account_id: str) -> AccountP
             "from marts.account_program_plan) order by planned_cost_usd desc limit 50",
             [account_id],
         ),
+        engagement_timeline=engagement_timeline(con, account_id),
     )
+
+
+TIMELINE_SPLITS = ("channel", "buying_role")
+TIMELINE_COLUMNS = ("week_start_date", *TIMELINE_SPLITS, "activity_count", "activity_points")
+
+
+def engagement_timeline(con: duckdb.DuckDBPyConnection, account_id: str) -> pd.DataFrame:
+    """One account's engagement by week, channel and buying role (marts.
+    account_engagement_timeline, the var engagement_timeline_weeks weeks up to the as-of
+    date), oldest week first; empty without activity or in a file published before it."""
+    if not _has_table(con, "marts", "account_engagement_timeline"):
+        return pd.DataFrame(columns=list(TIMELINE_COLUMNS))
+    return _frame(
+        con,
+        f"select {', '.join(TIMELINE_COLUMNS)} from marts.account_engagement_timeline "
+        "where account_id = ? order by week_start_date, channel, buying_role limit 2000",
+        [account_id],
+    )
+
+
+def engagement_split(timeline: pd.DataFrame, by: str) -> list[tuple[str, int, float]]:
+    """(channel or buying role, activities, points) over the timeline, most active first."""
+    if by not in TIMELINE_SPLITS:
+        raise ValueError(f"split engagement by one of {', '.join(TIMELINE_SPLITS)}")
+    if timeline.empty:
+        return []
+    totals = timeline.groupby(by, as_index=False)[["activity_count", "activity_points"]].sum()
+    totals = totals.sort_values(["activity_count", by], ascending=[False, True])
+    return [
+        (str(row[by]), int(row["activity_count"]), float(row["activity_points"]))
+        for _, row in totals.iterrows()
+    ]
+
+
+def engagement_summary(timeline: pd.DataFrame, top: int = 3) -> str:
+    """One line: activities per channel and per buying role over the timeline, e.g.
+    "since 2026-05-25: 53 activities; channels web 31, email 13 (+4); roles it 12 (+5)"."""
+    if timeline.empty:
+        return "no matched activity in the timeline weeks"
+    parts = []
+    for by, label in (("channel", "channels"), ("buying_role", "roles")):
+        split = engagement_split(timeline, by)
+        shown = ", ".join(f"{name} {count:,}" for name, count, _ in split[:top])
+        more = f" (+{len(split) - top})" if len(split) > top else ""
+        parts.append(f"{label} {shown}{more}")
+    since = pd.Timestamp(timeline["week_start_date"].min()).date()
+    total = int(timeline["activity_count"].sum())
+    return f"since {since}: {total:,} activities; " + "; ".join(parts)
 
 
 def top_tier_1(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[dict]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -117,3 +119,46 @@ def test_data_health_shows_the_publication_and_quarantine(serving_env) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Rows in quarantine"]) == quarantined > 0
     assert int(metrics["Files loaded"]) > 0
+
+
+def test_account_page_shows_the_engagement_timeline_by_channel_and_role(serving_env) -> None:
+    account_id, activities = _one(
+        serving_env.serving_path,
+        "select account_id, sum(activity_count) from marts.account_engagement_timeline "
+        "group by 1 order by 2 desc, 1 limit 1",
+    )
+    with duckdb.connect(str(serving_env.serving_path), read_only=True) as con:
+        roles = dict(
+            con.execute(
+                "select buying_role, sum(activity_count)::bigint "
+                "from marts.account_engagement_timeline where account_id = ? group by 1",
+                [account_id],
+            ).fetchall()
+        )
+    at = page("account", account=account_id)
+    assert any(s.value == "Engagement timeline by channel and buying role" for s in at.subheader)
+    assert any(
+        c.value.startswith("since ") and f": {activities:,} activities; channels " in c.value
+        for c in at.caption
+    )
+    split = next(f.value for f in at.dataframe if "buying_role" in f.value.columns)
+    assert dict(zip(split["buying_role"], split["activities"], strict=True)) == roles
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    encodings = [spec.get("encoding", {}) for spec in specs]
+    by_week = [e for e in encodings if e.get("x", {}).get("field") == "week_start_date"]
+    by_role = [e for e in encodings if e.get("y", {}).get("field") == "buying_role"]
+    assert by_week and by_week[0]["color"]["field"] == "channel"
+    assert by_role and by_role[0]["x"]["aggregate"] == "sum"
+
+
+def test_data_health_lists_the_runs_check_warnings(serving_env) -> None:
+    with duckdb.connect(str(serving_env.serving_path), read_only=True) as con:
+        warned = con.execute(
+            "select check_name from marts._check_results where status = 'warned'"
+        ).fetchall()
+    # The sample warns (relationships tests at severity warn, at least).
+    assert warned
+    at = page("data_health")
+    assert any(f"{len(warned)} check(s) warned" in w.value for w in at.warning)
+    shown = next(f.value for f in at.dataframe if "check_name" in f.value.columns)
+    assert set(shown["check_name"]) >= {name for (name,) in warned}

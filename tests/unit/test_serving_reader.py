@@ -91,3 +91,81 @@ def test_health_warnings_name_what_to_look_at() -> None:
         "1 landed file(s) were rejected (see below).",
         "Empty marts: tier_changes.",
     ]
+
+
+@pytest.fixture
+def timeline_serving(tmp_path):
+    path = tmp_path / "timeline.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.account_engagement_timeline as select account_id, "
+            "cast(week_start_date as date) as week_start_date, channel, buying_role, "
+            "activity_count, activity_points, cast('2026-06-30' as date) as as_of_date "
+            "from (values "
+            "('a1', '2026-06-29', 'web', 'anonymous', 4, 2.0), "
+            "('a1', '2026-06-22', 'sales', 'executive', 2, 30.0), "
+            "('a1', '2026-06-22', 'email', 'executive', 3, 6.0), "
+            "('a1', '2026-06-22', 'email', 'other', 1, 2.0), "
+            "('a2', '2026-06-22', 'web', 'it', 9, 9.0)) "
+            "as t(account_id, week_start_date, channel, buying_role, activity_count, "
+            "activity_points)"
+        )
+        con.execute(
+            "create table marts._check_results as select * from (values "
+            "('marts/account_tiers', 'tier_drift_since_last_publication', 'WARN', 'warned', "
+            "null, 'tier_1 moved 40%'), "
+            "('marts/account_segments', 'relationships_account_segments_account_id', 'WARN', "
+            "'warned', 3, '3 row(s) fail the test'), "
+            "('raw/crm__account', 'feed_is_fresh', 'ERROR', 'failed', null, 'stale')) "
+            "as t(asset, check_name, severity, status, failed_rows, message)"
+        )
+    with reader.open_serving(path) as con:
+        yield con
+
+
+def test_engagement_timeline_reads_one_account_oldest_week_first(timeline_serving) -> None:
+    timeline = reader.engagement_timeline(timeline_serving, "a1")
+    assert list(timeline.columns) == list(reader.TIMELINE_COLUMNS)
+    assert [(str(w.date()), c, r) for w, c, r in timeline.iloc[:, :3].itertuples(index=False)] == [
+        ("2026-06-22", "email", "executive"),
+        ("2026-06-22", "email", "other"),
+        ("2026-06-22", "sales", "executive"),
+        ("2026-06-29", "web", "anonymous"),
+    ]
+    assert reader.engagement_split(timeline, "channel") == [
+        ("email", 4, 8.0),
+        ("web", 4, 2.0),
+        ("sales", 2, 30.0),
+    ]
+    assert reader.engagement_split(timeline, "buying_role") == [
+        ("executive", 5, 36.0),
+        ("anonymous", 4, 2.0),
+        ("other", 1, 2.0),
+    ]
+    assert reader.engagement_summary(timeline, top=2) == (
+        "since 2026-06-22: 10 activities; channels email 4, web 4 (+1); "
+        "roles executive 5, anonymous 4 (+1)"
+    )
+    assert reader.engagement_timeline(timeline_serving, "nobody").empty
+    assert reader.engagement_summary(reader.engagement_timeline(timeline_serving, "nobody")) == (
+        "no matched activity in the timeline weeks"
+    )
+    with pytest.raises(ValueError, match="split engagement by"):
+        reader.engagement_split(timeline, "week_start_date")
+
+
+def test_engagement_timeline_of_an_older_serving_file_is_empty(serving) -> None:
+    assert reader.engagement_timeline(serving, "a1").empty
+    assert reader.check_results(serving) is None
+
+
+def test_check_results_failed_first_then_most_failing_rows(timeline_serving) -> None:
+    checks = reader.check_results(timeline_serving)
+    assert list(checks["check_name"]) == [
+        "feed_is_fresh",
+        "relationships_account_segments_account_id",
+        "tier_drift_since_last_publication",
+    ]
+    assert list(checks["status"]) == ["failed", "warned", "warned"]
+    assert checks["failed_rows"].iloc[1] == 3

@@ -26,6 +26,7 @@ flagged as (
         activities.contact_id,
         activities.email,
         activities.activity_type,
+        activities.channel,
         activities.matched_by,
         activities.activity_date,
         coalesce(activities.matched_by = 'ip_domain', false) as is_anonymous
@@ -39,6 +40,7 @@ final as (
         flagged.contact_id,
         flagged.email,
         flagged.activity_type,
+        flagged.channel,
         flagged.matched_by,
         cast(
             coalesce(activity_weights.points, 0)

@@ -2,8 +2,8 @@
     engagement_window_days days up to the as-of date (the current as-of date
     only): distinct known people (emails of known activities; anonymous ones, as
     int_activities_scored defines them, do not count) and the buying roles among
-    them (seed buying_role_rules on the titles and departments of the CRM contacts
-    the activities matched). -#}
+    them (int_contact_buying_roles: every role of the CRM contacts the
+    activities matched). -#}
 with
 
 as_of as (
@@ -15,12 +15,8 @@ activities as (
     where not is_anonymous and email is not null
 ),
 
-contacts as (
-    select * from {{ ref('int_contacts_matched_to_accounts') }}
-),
-
-role_rules as (
-    select * from {{ ref('buying_role_rules') }}
+contact_roles as (
+    select * from {{ ref('int_contact_buying_roles') }}
 ),
 
 window_people as (
@@ -44,32 +40,14 @@ people_facts as (
     group by window_people.account_id
 ),
 
-engaged_contacts as (
-    select distinct
-        window_people.account_id,
-        contacts.contact_id,
-        {{ word_text('contacts.title') }} as title_words,
-        {{ word_text('contacts.department') }} as department_words
-    from window_people
-    inner join contacts
-        on window_people.contact_id = contacts.contact_id
-),
-
 role_facts as (
     select
-        engaged_contacts.account_id,
-        count(distinct role_rules.buying_role) as engaged_buying_roles
-    from engaged_contacts
-    inner join role_rules
-        on (
-            role_rules.match_field = 'title'
-            and engaged_contacts.title_words like {{ dbt.concat(["'% '", "role_rules.pattern", "' %'"]) }}
-        )
-        or (
-            role_rules.match_field = 'department'
-            and engaged_contacts.department_words like {{ dbt.concat(["'% '", "role_rules.pattern", "' %'"]) }}
-        )
-    group by engaged_contacts.account_id
+        window_people.account_id,
+        count(distinct contact_roles.buying_role) as engaged_buying_roles
+    from window_people
+    inner join contact_roles
+        on window_people.contact_id = contact_roles.contact_id
+    group by window_people.account_id
 ),
 
 final as (
