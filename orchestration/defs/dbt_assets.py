@@ -15,6 +15,7 @@ from dagster_dbt import (
 from orchestration.defs.project import WRITER_POOL, dbt_project
 from orchestration.defs.resources import AbmSettings
 from orchestration.lib.dbt_cli import dbt_failure_summary
+from orchestration.lib.progress import DBT_NODE_LOG_PREFIX
 from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
 
 
@@ -66,7 +67,10 @@ def _build(
 ) -> Iterator[Any]:
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     # Held until dbt exits: its process holds the warehouse's only write lock until then.
-    events = list(invocation.stream())
+    events = []
+    for event in invocation.stream():
+        events.append(event)
+        context.log.debug(f"{DBT_NODE_LOG_PREFIX}{_unique_id(event) or type(event).__name__}")
     yield from with_row_counts(events, invocation.manifest, warehouse)
     if not invocation.is_successful():
         results = invocation.get_artifact("run_results.json")

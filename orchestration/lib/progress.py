@@ -33,9 +33,12 @@ from rich.progress import (
 # dagster-dbt's note on singular tests outside the check selection: noise for an operator.
 _NOT_FOR_PEOPLE = ("Logging an `AssetObservation` instead of an `AssetCheckResult`",)
 DBT_STEP = "abm_dbt_models"
-# One of these per dbt node that finished (models, seeds and snapshots materialize; tests
-# are asset checks, or observations when dagster-dbt cannot attach them to an asset).
-DBT_NODE_EVENTS = ("ASSET_MATERIALIZATION", "ASSET_CHECK_EVALUATION", "ASSET_OBSERVATION")
+# The dbt asset holds its materializations and checks until dbt exits (their row counts
+# need DuckDB's only write lock, which dbt holds), so it logs one debug line per dbt
+# node as the node finishes; the progress counts those lines.
+DBT_NODE_LOG_PREFIX = "dbt node done: "
+DBT_NODE_DONE = "DBT_NODE_DONE"
+DBT_NODE_EVENTS = (DBT_NODE_DONE,)
 DBT_RESOURCE_TYPES = ("model", "seed", "snapshot", "test")
 _DONE = {"STEP_SUCCESS": "done", "STEP_FAILURE": "FAILED", "STEP_SKIPPED": "skipped"}
 STAGES = {
@@ -275,6 +278,9 @@ class ProgressHandler(logging.Handler):
         event = meta.get("dagster_event")
         if event is None:
             message = meta.get("orig_message") or record.getMessage()
+            if message.startswith(DBT_NODE_LOG_PREFIX):
+                renderer.handle(DBT_NODE_DONE, meta.get("step_key") or "", self.clock())
+                return
             if record.levelno >= logging.WARNING and not message.startswith(_NOT_FOR_PEOPLE):
                 renderer.note(message.splitlines()[0][:200])
             return

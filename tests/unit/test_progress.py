@@ -32,12 +32,12 @@ RECORDED = [
     ("STEP_SUCCESS", "raw__crm__contact"),
     ("STEP_START", "abm_dbt_models"),
     ("STEP_OUTPUT", "abm_dbt_models"),
-    ("ASSET_MATERIALIZATION", "abm_dbt_models"),
-    ("ASSET_CHECK_EVALUATION", "abm_dbt_models"),
-    ("ASSET_CHECK_EVALUATION", "abm_dbt_models"),
-    ("ASSET_OBSERVATION", "abm_dbt_models"),
-    ("ASSET_MATERIALIZATION", "abm_dbt_models"),
-    ("ASSET_CHECK_EVALUATION", "abm_dbt_models"),
+    ("DBT_NODE_DONE", "abm_dbt_models"),
+    ("DBT_NODE_DONE", "abm_dbt_models"),
+    ("DBT_NODE_DONE", "abm_dbt_models"),
+    ("DBT_NODE_DONE", "abm_dbt_models"),
+    ("DBT_NODE_DONE", "abm_dbt_models"),
+    ("DBT_NODE_DONE", "abm_dbt_models"),
     ("STEP_SUCCESS", "abm_dbt_models"),
     ("STEP_START", "marts__account_tiers_tier_drift_since_last_publication"),
     ("ASSET_CHECK_EVALUATION", "marts__account_tiers_tier_drift_since_last_publication"),
@@ -134,7 +134,7 @@ def test_a_failed_step_is_marked_and_warnings_print() -> None:
     renderer = progress.renderer_for(terminal, STEPS, dbt_nodes_total=8)
     with progress.showing(renderer):
         renderer.handle("STEP_START", "abm_dbt_models", 0.0)
-        renderer.handle("ASSET_MATERIALIZATION", "abm_dbt_models", 1.0)
+        renderer.handle("DBT_NODE_DONE", "abm_dbt_models", 1.0)
         renderer.note("dbt build failed: 1 model errored")
         renderer.handle("STEP_FAILURE", "abm_dbt_models", 2.0)
     dbt = next(t for t in renderer.progress.tasks if t.description.startswith("dbt build"))
@@ -163,3 +163,22 @@ def test_the_handler_feeds_the_active_renderer(tmp_path: Path) -> None:
     }
     manifest.write_text(json.dumps({"nodes": nodes}))
     assert progress.dbt_node_total(manifest) == 5
+
+
+def test_the_dbt_assets_node_lines_count_as_nodes_done() -> None:
+    state = progress.RefreshState.planned(STEPS, 3)
+    active = progress.LineRenderer(io.StringIO(), state)
+    handler = progress.ProgressHandler(io.StringIO(), clock=lambda: 0.0)
+    records = []
+    for message, step in [
+        (f"{progress.DBT_NODE_LOG_PREFIX}model.abm.a", "abm_dbt_models"),
+        (f"{progress.DBT_NODE_LOG_PREFIX}test.abm.b", "abm_dbt_models"),
+        ("an ordinary debug line", "abm_dbt_models"),
+    ]:
+        record = logging.LogRecord("x", logging.DEBUG, "", 0, message, None, None)
+        record.dagster_meta = {"orig_message": message, "step_key": step}
+        records.append(record)
+    with progress.showing(active):
+        for record in records:
+            handler.emit(record)
+    assert state.dbt_nodes_done == 2
