@@ -39,8 +39,9 @@ crm_map as (
     select * from {{ ref('int_crm_accounts_mapped_to_masters') }}
 ),
 
-role_rules as (
-    select * from {{ ref('buying_role_rules') }}
+buying_roles as (
+    select * from {{ ref('int_contact_buying_roles') }}
+    where account_id is not null
 ),
 
 opportunity_facts as (
@@ -140,9 +141,7 @@ touch_facts as (
 known_contacts as (
     select
         contacts.account_id,
-        contacts.contact_id,
-        {{ word_text('contacts.title') }} as title_words,
-        {{ word_text('contacts.department') }} as department_words
+        contacts.contact_id
     from contacts
     cross join as_of
     where contacts.created_at is null or cast(contacts.created_at as date) <= as_of.as_of_date
@@ -150,18 +149,11 @@ known_contacts as (
 
 contact_roles as (
     select distinct
-        known_contacts.account_id,
-        role_rules.buying_role
-    from known_contacts
-    inner join role_rules
-        on (
-            role_rules.match_field = 'title'
-            and known_contacts.title_words like {{ dbt.concat(["'% '", "role_rules.pattern", "' %'"]) }}
-        )
-        or (
-            role_rules.match_field = 'department'
-            and known_contacts.department_words like {{ dbt.concat(["'% '", "role_rules.pattern", "' %'"]) }}
-        )
+        buying_roles.account_id,
+        buying_roles.buying_role
+    from buying_roles
+    cross join as_of
+    where buying_roles.created_at is null or cast(buying_roles.created_at as date) <= as_of.as_of_date
 ),
 
 contact_facts as (

@@ -19,6 +19,7 @@ contact_words as (
     select
         contacts.contact_id,
         contacts.account_id,
+        contacts.created_at,
         {{ word_text('contacts.title') }} as title_words,
         {{ word_text('contacts.department') }} as department_words
     from contacts
@@ -29,6 +30,7 @@ rule_matches as (
     select
         contact_words.contact_id,
         contact_words.account_id,
+        contact_words.created_at,
         role_rules.buying_role,
         role_rules.match_field
     from contact_words
@@ -47,16 +49,20 @@ contact_roles as (
     select
         rule_matches.contact_id,
         rule_matches.account_id,
+        rule_matches.created_at,
         rule_matches.buying_role,
         max(case when rule_matches.match_field = 'title' then 1 else 0 end) = 1 as is_title_match
     from rule_matches
-    group by rule_matches.contact_id, rule_matches.account_id, rule_matches.buying_role
+    group by
+        rule_matches.contact_id, rule_matches.account_id, rule_matches.created_at,
+        rule_matches.buying_role
 ),
 
 ranked as (
     select
         contact_roles.contact_id,
         contact_roles.account_id,
+        contact_roles.created_at,
         contact_roles.buying_role,
         contact_roles.is_title_match,
         row_number() over (
@@ -77,7 +83,9 @@ final as (
         ranked.buying_role,
         -- booleans
         ranked.is_title_match,
-        ranked.role_rank = 1 as is_primary_role
+        ranked.role_rank = 1 as is_primary_role,
+        -- timestamps
+        ranked.created_at
     from ranked
 )
 
