@@ -124,7 +124,7 @@ def published_marts(serving: Path) -> list[str]:
             row[0]
             for row in con.execute(
                 "select table_name from information_schema.tables "
-                "where table_schema = 'marts' and table_name <> '_publication' order by 1"
+                "where table_schema = 'marts' and not starts_with(table_name, '_') order by 1"
             ).fetchall()
         ]
 

@@ -37,7 +37,12 @@ def test_every_dbt_unit_test_passes(built_warehouse: BuiltWarehouse, tmp_path: P
         capture_output=True,
         text=True,
     )
-    results = json.loads((target / "run_results.json").read_text())["results"]
+    results = [
+        r
+        for r in json.loads((target / "run_results.json").read_text())["results"]
+        # on-run-start hooks (the Spark raw tables; nothing on DuckDB) are not unit tests
+        if not r["unique_id"].startswith("operation.")
+    ]
     failed = {
         r["unique_id"]: (r.get("message") or "")[:500]
         for r in results
