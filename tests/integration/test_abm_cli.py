@@ -226,6 +226,9 @@ def test_abm_run_on_a_tiny_landing_prints_progress_the_summary_and_logs(tmp_path
         "ABM_EXPORTS_DIR": str(tmp_path / "exports"),
     }
     env.pop("ABM_PLAIN_PROGRESS", None)
+    # `abm run` re-parses the project: into this test's own target folder, never the
+    # checkout's target/manifest.json that other pytest workers are reading.
+    env["DBT_TARGET_PATH"] = str(tmp_path / "target")
     done = subprocess.run(
         [sys.executable, "-m", "orchestration.lib.cli", "run"],
         cwd=PROJECT_DIR,
