@@ -64,7 +64,11 @@ def key_candidates(manifest: dict[str, Any], unique_id: str) -> list[KeyCandidat
         if any(c.get("type") == "primary_key" for c in column.get("constraints") or []):
             return [KeyCandidate((name,), True)]
     unique: list[tuple[str, ...]] = []
-    not_null: set[str] = set()
+    not_null: set[str] = {
+        name
+        for name, column in (node.get("columns") or {}).items()
+        if any(c.get("type") == "not_null" for c in column.get("constraints") or [])
+    }
     for test in manifest["nodes"].values():
         metadata = test.get("test_metadata") or {}
         if test.get("resource_type") != "test" or test.get("attached_node") != unique_id:

@@ -69,6 +69,20 @@ def test_key_prefers_unique_and_not_null_then_an_id_column() -> None:
     assert mart_keys(manifest) == {"net_new_accounts": ("account_id",)}
 
 
+def test_a_not_null_constraint_counts_like_a_not_null_test() -> None:
+    manifest = _manifest(
+        _test("unique", "domain"),
+        _test("not_null", "domain"),
+        _test("unique", "account_id"),
+        columns={"account_id": {"constraints": [{"type": "not_null"}]}},
+    )
+    assert key_candidates(manifest, MODEL) == [
+        KeyCandidate(("domain",), True),
+        KeyCandidate(("account_id",), True),
+    ]
+    assert choose_key(key_candidates(manifest, MODEL)) == ("account_id",)
+
+
 def test_key_without_not_null_loses_to_one_with_it() -> None:
     candidates = [KeyCandidate(("row_id",)), KeyCandidate(("bucket",), not_null=True)]
     assert choose_key(candidates) == ("bucket",)
