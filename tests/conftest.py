@@ -53,6 +53,32 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     )
 
 
+# The modules whose fixtures run whole refreshes go first, the longest first: pytest-xdist
+# hands out modules in collection order, so a long one started last keeps one worker busy
+# after the others are idle. test_crm_only needs no session build: it runs while another
+# worker builds it.
+SLOW_MODULES_FIRST = (
+    "test_refresh_killed.py",
+    "test_crm_only.py",
+    "test_abm_cli.py",
+    "test_refresh_incremental.py",
+    "test_crm_writeback.py",
+    "test_icp_reference.py",
+    "test_partly_bad_files.py",
+    "test_refresh_bad_inputs.py",
+    "test_dev_loop.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        last = len(SLOW_MODULES_FIRST)
+        return SLOW_MODULES_FIRST.index(name) if name in SLOW_MODULES_FIRST else last
+
+    items.sort(key=rank)  # stable: the order inside each module is kept
+
+
 @pytest.fixture(scope="session")
 def built_warehouse(
     tmp_path_factory: pytest.TempPathFactory, worker_id: str

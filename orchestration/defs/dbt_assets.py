@@ -1,5 +1,6 @@
 """Every dbt seed, model, snapshot and test as Dagster assets and asset checks."""
 
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ class AbmTranslator(DagsterDbtTranslator):
         return dbt_resource_props["resource_type"] + "s"
 
 
+# How often the build reports the dbt nodes finished so far (progress of `make run`).
+PROGRESS_EVERY_SECONDS = 1.0
+
 translator = AbmTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
@@ -68,9 +72,12 @@ def _build(
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     # Held until dbt exits: its process holds the warehouse's only write lock until then.
     events = []
+    reported_at = time.monotonic()
     for event in invocation.stream():
         events.append(event)
-        context.log.debug(f"{DBT_NODE_LOG_PREFIX}{_unique_id(event) or type(event).__name__}")
+        if time.monotonic() - reported_at >= PROGRESS_EVERY_SECONDS:
+            context.log.debug(f"{DBT_NODE_LOG_PREFIX}{len(events)}")
+            reported_at = time.monotonic()
     yield from with_row_counts(events, invocation.manifest, warehouse)
     if not invocation.is_successful():
         results = invocation.get_artifact("run_results.json")

@@ -4,8 +4,8 @@ The Dagster event stream (through the `progress` logger, orchestration/defs/logg
 drives one of two renderers: progress bars (rich) when the output is a terminal, one
 plain line per step otherwise (CI, pipes, a log). Both read the same `RefreshState`: per
 stage (ingestion, dbt build, publication, what follows) the steps done out of the
-planned ones, and for the dbt build the nodes done (one Dagster event per model, seed,
-snapshot and test as dbt finishes it) out of those in the manifest. The full log goes
+planned ones, and for the dbt build the nodes done (models, seeds, snapshots and tests
+dbt has finished, as the dbt asset reports them) out of those in the manifest. The full log goes
 to the file logger either way.
 """
 
@@ -34,9 +34,10 @@ from rich.progress import (
 _NOT_FOR_PEOPLE = ("Logging an `AssetObservation` instead of an `AssetCheckResult`",)
 DBT_STEP = "abm_dbt_models"
 # The dbt asset holds its materializations and checks until dbt exits (their row counts
-# need DuckDB's only write lock, which dbt holds), so it logs one debug line per dbt
-# node as the node finishes; the progress counts those lines.
-DBT_NODE_LOG_PREFIX = "dbt node done: "
+# need DuckDB's only write lock, which dbt holds), so while dbt runs it logs a debug line
+# with the number of dbt nodes finished so far (about once a second, not once per node:
+# every log line is an event Dagster stores); the progress reads the number.
+DBT_NODE_LOG_PREFIX = "dbt nodes done: "
 DBT_NODE_DONE = "DBT_NODE_DONE"
 DBT_NODE_EVENTS = (DBT_NODE_DONE,)
 DBT_RESOURCE_TYPES = ("model", "seed", "snapshot", "test")
@@ -102,7 +103,7 @@ class RefreshState:
     def stage(self, step_key: str) -> StageState:
         return self.stages.setdefault(stage_of(step_key), StageState())
 
-    def apply(self, kind: str, step_key: str, now: float) -> None:
+    def apply(self, kind: str, step_key: str, now: float, nodes_done: int | None = None) -> None:
         stage = self.stage(step_key) if step_key else None
         if stage is None:
             return
@@ -116,7 +117,8 @@ class RefreshState:
             if step_key == DBT_STEP and kind == "STEP_SUCCESS":
                 self.dbt_nodes_done = max(self.dbt_nodes_done, self.dbt_nodes_total)
         elif kind in DBT_NODE_EVENTS and step_key == DBT_STEP:
-            self.dbt_nodes_done += 1
+            done = self.dbt_nodes_done + 1 if nodes_done is None else nodes_done
+            self.dbt_nodes_done = max(self.dbt_nodes_done, done)
             self.dbt_nodes_total = max(self.dbt_nodes_total, self.dbt_nodes_done)
 
     def seconds(self, step_key: str, now: float) -> float:
@@ -128,7 +130,9 @@ class Renderer(Protocol):
 
     def stop(self) -> None: ...
 
-    def handle(self, kind: str, step_key: str, now: float) -> None: ...
+    def handle(
+        self, kind: str, step_key: str, now: float, nodes_done: int | None = None
+    ) -> None: ...
 
     def note(self, message: str) -> None: ...
 
@@ -157,8 +161,10 @@ class LineRenderer:
     def note(self, message: str) -> None:
         self._print(f"  ! {message}")
 
-    def handle(self, kind: str, step_key: str, now: float) -> None:
-        self.state.apply(kind, step_key, now)
+    def handle(
+        self, kind: str, step_key: str, now: float, nodes_done: int | None = None
+    ) -> None:
+        self.state.apply(kind, step_key, now, nodes_done)
         if kind == "STEP_START" and step_key in self._LONG_STEPS:
             self._print(f"  - {step_label(step_key)} ...")
         elif kind in _DONE:
@@ -212,8 +218,10 @@ class RichRenderer:
     def note(self, message: str) -> None:
         self.progress.console.print(f"  ! {message}", markup=False, highlight=False)
 
-    def handle(self, kind: str, step_key: str, now: float) -> None:
-        self.state.apply(kind, step_key, now)
+    def handle(
+        self, kind: str, step_key: str, now: float, nodes_done: int | None = None
+    ) -> None:
+        self.state.apply(kind, step_key, now, nodes_done)
         name = stage_of(step_key) if step_key else ""
         task = self.tasks.get(name)
         if task is None:
@@ -279,7 +287,13 @@ class ProgressHandler(logging.Handler):
         if event is None:
             message = meta.get("orig_message") or record.getMessage()
             if message.startswith(DBT_NODE_LOG_PREFIX):
-                renderer.handle(DBT_NODE_DONE, meta.get("step_key") or "", self.clock())
+                count = message.removeprefix(DBT_NODE_LOG_PREFIX).split()[0]
+                renderer.handle(
+                    DBT_NODE_DONE,
+                    meta.get("step_key") or "",
+                    self.clock(),
+                    int(count) if count.isdigit() else None,
+                )
                 return
             if record.levelno >= logging.WARNING and not message.startswith(_NOT_FOR_PEOPLE):
                 renderer.note(message.splitlines()[0][:200])

@@ -171,8 +171,8 @@ def test_the_dbt_assets_node_lines_count_as_nodes_done() -> None:
     handler = progress.ProgressHandler(io.StringIO(), clock=lambda: 0.0)
     records = []
     for message, step in [
-        (f"{progress.DBT_NODE_LOG_PREFIX}model.abm.a", "abm_dbt_models"),
-        (f"{progress.DBT_NODE_LOG_PREFIX}test.abm.b", "abm_dbt_models"),
+        (f"{progress.DBT_NODE_LOG_PREFIX}1", "abm_dbt_models"),
+        (f"{progress.DBT_NODE_LOG_PREFIX}2", "abm_dbt_models"),
         ("an ordinary debug line", "abm_dbt_models"),
     ]:
         record = logging.LogRecord("x", logging.DEBUG, "", 0, message, None, None)
@@ -182,3 +182,21 @@ def test_the_dbt_assets_node_lines_count_as_nodes_done() -> None:
         for record in records:
             handler.emit(record)
     assert state.dbt_nodes_done == 2
+
+
+def test_a_node_count_line_moves_the_dbt_bar_to_that_count_never_back() -> None:
+    state = progress.RefreshState.planned(STEPS, 100)
+    out = io.StringIO()
+    active = progress.LineRenderer(out, state)
+    handler = progress.ProgressHandler(io.StringIO(), clock=lambda: 0.0)
+    with progress.showing(active):
+        for count in (30, 55, 40):
+            message = f"{progress.DBT_NODE_LOG_PREFIX}{count}"
+            record = logging.LogRecord("x", logging.DEBUG, "", 0, message, None, None)
+            record.dagster_meta = {"orig_message": message, "step_key": "abm_dbt_models"}
+            handler.emit(record)
+    assert state.dbt_nodes_done == 55
+    assert out.getvalue().splitlines() == [
+        "    dbt nodes done: 30/100",
+        "    dbt nodes done: 55/100",
+    ]
