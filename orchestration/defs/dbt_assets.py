@@ -15,7 +15,7 @@ from dagster_dbt import (
 
 from orchestration.defs.project import WRITER_POOL, dbt_project
 from orchestration.defs.resources import AbmSettings
-from orchestration.lib.dbt_cli import dbt_failure_summary
+from orchestration.lib.dbt_cli import dbt_failure_summary, prune_run_folders
 from orchestration.lib.progress import DBT_NODE_LOG_PREFIX
 from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
 
@@ -78,6 +78,7 @@ def _build(
         if time.monotonic() - reported_at >= PROGRESS_EVERY_SECONDS:
             context.log.debug(f"{DBT_NODE_LOG_PREFIX}{len(events)}")
             reported_at = time.monotonic()
+    prune_run_folders(invocation.target_path)
     yield from with_row_counts(events, invocation.manifest, warehouse)
     if not invocation.is_successful():
         results = invocation.get_artifact("run_results.json")

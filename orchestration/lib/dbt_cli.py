@@ -7,6 +7,7 @@ call them, and so do the tests.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -82,3 +83,21 @@ def dbt_failure_summary(run_results: Mapping[str, Any]) -> str:
         "`dbt test -s <name> --store-failures` shows a test's rows"
     )
     return "\n".join([*lines, hint])
+
+
+# Each dbt invocation from Dagster gets its own target folder (artifacts, compiled SQL,
+# dbt.log: about 45 MB at 5,000 accounts); without pruning a daily refresh grows the
+# checkout's target/ by that much every day.
+KEEP_RUN_FOLDERS = 10
+
+
+def prune_run_folders(current: Path, keep: int = KEEP_RUN_FOLDERS) -> list[Path]:
+    """Delete the oldest of the per-invocation target folders beside `current` (same
+    asset-name prefix), keeping the newest `keep` and always `current`; returns them."""
+    prefix = current.name.split("-", 1)[0] + "-"
+    siblings = [p for p in current.parent.glob(f"{prefix}*") if p.is_dir() and p != current]
+    siblings.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    removed = siblings[max(keep - 1, 0) :]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed

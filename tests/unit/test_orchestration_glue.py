@@ -12,7 +12,7 @@ import pytest
 
 from orchestration.defs.ingest_assets import freshness_result
 from orchestration.lib.alerts import failure_message, post_alert
-from orchestration.lib.dbt_cli import dbt_build_args
+from orchestration.lib.dbt_cli import dbt_build_args, prune_run_folders
 from orchestration.lib.ingest.inventory import landing_fingerprint
 from orchestration.lib.publish import bi_marts, publish
 from orchestration.lib.runner import RefreshAlreadyRunning, refresh_lock, tally_checks
@@ -184,3 +184,27 @@ def test_dbt_vars_from_the_environment_reach_dbt_build(monkeypatch: pytest.Monke
         dbt_build_args("{tiers: 3")
     with pytest.raises(ValueError, match="must be a JSON object"):
         dbt_build_args("[1, 2]")
+
+
+def test_old_per_run_dbt_target_folders_are_pruned(tmp_path: Path) -> None:
+    import os
+
+    runs = []
+    for age in range(6):
+        folder = tmp_path / f"abm_dbt_models-run{age}-x"
+        folder.mkdir()
+        (folder / "manifest.json").write_text("{}")
+        os.utime(folder, (1_000_000 - age, 1_000_000 - age))  # run0 newest
+        runs.append(folder)
+    other = tmp_path / "partial_parse.msgpack"
+    other.write_text("x")
+    elsewhere = tmp_path / "dev"
+    elsewhere.mkdir()
+    current = runs[5]  # the invocation that just ran, whatever its folder's time
+
+    removed = prune_run_folders(current, keep=3)
+
+    assert sorted(removed) == sorted(runs[2:5])
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted(["abm_dbt_models-run0-x", "abm_dbt_models-run1-x",
+                           "abm_dbt_models-run5-x", "partial_parse.msgpack", "dev"])
