@@ -49,7 +49,7 @@ sample: $(STAMP)
 # The sample is made only when no landing folder was named and none exists yet.
 run: $(STAMP) dagster-home
 	@if [ -z "$$ABM_LANDING_DIR" ] && [ ! -d data/landing ]; then $(MAKE) --no-print-directory sample; fi
-	$(BIN)/dbt parse --quiet
+	$(PY) -m orchestration.lib.dbt_parse
 	$(PY) -m orchestration.lib.runner
 
 lint: $(STAMP)
@@ -60,7 +60,7 @@ test: $(STAMP) lint
 	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile --durations 25 -m "not daemon"
 
 ui: $(STAMP) dagster-home
-	$(BIN)/dbt parse --quiet
+	$(PY) -m orchestration.lib.dbt_parse
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 # The analyst's loop (README "Change a rule"): never writes production or the publication.

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -34,6 +32,7 @@ from rich.table import Table
 
 from orchestration.lib import serving_reader as reader
 from orchestration.lib import settings
+from orchestration.lib.dbt_parse import parse_project
 
 EXIT_UNKNOWN = 1
 EXIT_AMBIGUOUS = 2
@@ -296,10 +295,9 @@ def run() -> None:
     if not dagster_yaml.exists():
         dagster_yaml.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(settings.PROJECT_DIR / "orchestration" / "dagster.yaml", dagster_yaml)
-    dbt = Path(sys.executable).with_name("dbt")
-    parse = subprocess.run([str(dbt), "parse", "--quiet"], cwd=settings.PROJECT_DIR, check=False)
-    if parse.returncode:
-        raise typer.Exit(parse.returncode)
+    parsed = parse_project()
+    if parsed:
+        raise typer.Exit(parsed)
     raise typer.Exit(runner.main())
 
 
