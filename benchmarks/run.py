@@ -39,6 +39,8 @@ DASHBOARD_TIMINGS: dict[str, list[dict]] = {}
 
 # size -> [{build, node, seconds}]: the slowest dbt nodes of each build of that size.
 TOP_NODES: dict[str, list[dict]] = {}
+# size -> [{build, executed, skipped, node_seconds, elapsed}]: what each dbt build ran.
+DBT_WORK: dict[str, list[dict]] = {}
 TOP_N = 10
 # The runner's exit codes a refresh phase accepts: 0 published, 1 a blocking check failed
 # (the run still did its whole day's work; the table says so).
@@ -52,6 +54,8 @@ class PhaseResult:
     seconds: float
     peak_mib: float
     outcome: str = ""
+    # CPU seconds (user + system) of the phase's process and every process it waited for.
+    cpu_seconds: float = 0.0
 
 
 def run_phase(
@@ -70,7 +74,8 @@ def run_phase(
     if code not in accepted:
         raise SystemExit(f"benchmark phase {phase} at size {size} failed: {' '.join(command)}")
     # ru_maxrss is KiB on Linux (the largest of the process and the children it waited for)
-    return PhaseResult(size, phase, seconds, usage.ru_maxrss / 1024, accepted[code])
+    cpu = usage.ru_utime + usage.ru_stime
+    return PhaseResult(size, phase, seconds, usage.ru_maxrss / 1024, accepted[code], cpu)
 
 
 def withhold_last_day(landing: Path, withheld: Path, anchor: str) -> list[Path]:
@@ -114,8 +119,23 @@ def latest_run_results(target: Path) -> Path:
     return found[-1]
 
 
+def dbt_work(run_results: dict) -> dict[str, float]:
+    """How much a dbt invocation did: nodes executed (not skipped), the sum of their
+    execution times and dbt's own elapsed time."""
+    results = run_results.get("results", [])
+    executed = [r for r in results if r.get("status") not in ("skipped", "no-op")]
+    return {
+        "executed": len(executed),
+        "skipped": len(results) - len(executed),
+        "node_seconds": sum(float(r.get("execution_time") or 0.0) for r in executed),
+        "elapsed": float(run_results.get("elapsed_time") or 0.0),
+    }
+
+
 def record_top_nodes(size: str, build: str, run_results: Path) -> None:
-    nodes = top_nodes(json.loads(run_results.read_text()))
+    loaded = json.loads(run_results.read_text())
+    DBT_WORK.setdefault(size, []).append({"build": build, **dbt_work(loaded)})
+    nodes = top_nodes(loaded)
     TOP_NODES.setdefault(size, []).extend(
         {"build": build, "node": node, "seconds": seconds} for node, seconds in nodes
     )
@@ -256,6 +276,29 @@ def render(results: list[PhaseResult]) -> str:
             f"| {r.peak_mib:,.0f} | {ratio:.1f} | {r.outcome} |"
         )
     lines += _daily_summary(results, floor)
+    lines += [
+        "",
+        "CPU seconds per phase (user + system of the phase and every process it ran):",
+        "",
+        "| size | phase | wall seconds | CPU seconds |",
+        "|---|---|---:|---:|",
+        *(f"| {r.size} | {r.phase} | {r.seconds:.1f} | {r.cpu_seconds:.1f} |" for r in results),
+    ]
+    if DBT_WORK:
+        lines += [
+            "",
+            "dbt per build (run_results.json): nodes executed, the sum of their times, dbt's",
+            "elapsed time:",
+            "",
+            "| size | build | nodes executed | nodes skipped | node seconds | dbt elapsed |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
+        for size, builds in DBT_WORK.items():
+            for b in builds:
+                lines.append(
+                    f"| {size} | {b['build']} | {b['executed']:,} | {b['skipped']:,} "
+                    f"| {b['node_seconds']:.1f} | {b['elapsed']:.1f} |"
+                )
     if TOP_NODES:
         lines += [
             "",

@@ -71,7 +71,10 @@ violations as (
         on activities.activity_id = staged_activities.activity_id
     inner join free_mail_domains
         on staged_activities.email_domain = free_mail_domains.free_domain
-    where activities.matched_by = 'email_domain'
+    where
+        activities.matched_by = 'email_domain'
+        -- a daily run checks the activities it can have changed (macros/tests/run_window.sql)
+        and {{ in_run_window('staged_activities.activity_date') }}
 
     union all
 

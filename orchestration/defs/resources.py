@@ -94,8 +94,16 @@ class AbmSettings(dg.ConfigurableResource):
             self.pg_lock_wait,
         )
 
-    def dbt_build_args(self) -> list[str]:
-        return dbt_cli.dbt_build_args(self.dbt_vars, self.as_of)
+    def dbt_build_args(
+        self, rows_since: str | None = None, as_of_date: str | None = None
+    ) -> list[str]:
+        """`as_of_date` (a backfill's partition) wins over ABM_AS_OF and ABM_DBT_VARS."""
+        return dbt_cli.dbt_build_args(self.dbt_vars, self.as_of, rows_since, as_of_date)
+
+    def run_as_of(self) -> str | None:
+        """The scoring date this run's vars set (YYYY-MM-DD), or None: the latest event."""
+        value = dbt_cli.dbt_var_overrides(self.dbt_vars, self.as_of).get("as_of_date")
+        return (str(value).strip() or None) if value else None
 
     def run_vars(self) -> dict[str, Any]:
         """dbt_project.yml vars with this run's overrides: what dbt built with."""

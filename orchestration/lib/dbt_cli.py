@@ -46,9 +46,21 @@ def dbt_var_overrides(vars_json: str | None = None, as_of: str | None = None) ->
 SCHEDULED_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
-def dbt_build_args(vars_json: str | None = None, as_of: str | None = None) -> list[str]:
-    """`dbt build` runs seeds, models, snapshots and their data tests in dependency order."""
+def dbt_build_args(
+    vars_json: str | None = None,
+    as_of: str | None = None,
+    rows_since: str | None = None,
+    as_of_date: str | None = None,
+) -> list[str]:
+    """`dbt build` runs seeds, models, snapshots and their data tests in dependency order.
+    `rows_since` scopes the tests on history tables (orchestration/lib/run_window.py)
+    unless the run's vars set `test_rows_since` themselves; `as_of_date` (a backfill's
+    scoring date) overrides every other source of the var."""
     overrides = dbt_var_overrides(vars_json, as_of)
+    if as_of_date:
+        overrides = {**overrides, "as_of_date": as_of_date}
+    if rows_since and "test_rows_since" not in overrides:
+        overrides = {**overrides, "test_rows_since": rows_since}
     if not overrides:
         return list(SCHEDULED_BUILD)
     return [*SCHEDULED_BUILD, "--vars", json.dumps(overrides, sort_keys=True)]

@@ -90,6 +90,11 @@ SCHEDULE_CRON = Setting("ABM_SCHEDULE_CRON", "0 6 * * *", "when the daily refres
 SCHEDULE_TIMEZONE = Setting(
     "ABM_SCHEDULE_TIMEZONE", "UTC", "the time zone of ABM_SCHEDULE_CRON"
 )
+BACKFILL_START = Setting(
+    "ABM_BACKFILL_START",
+    "2025-01-01",
+    "the first scoring date (YYYY-MM-DD) the backfill job offers as a daily partition",
+)
 # Postgres serving (orchestration/lib/publish_postgres.py); the same names as the
 # `postgres` target in profiles.yml. Unset ABM_PG_HOST: no Postgres publication.
 PG_HOST = Setting(

@@ -64,15 +64,49 @@ def test_the_table_shows_daily_and_no_change_runs_against_the_lower_bound(
         bench, "TOP_NODES", {"S": [{"build": "daily run", "node": "m1", "seconds": 4.0}]}
     )
     monkeypatch.setattr(bench, "DASHBOARD_TIMINGS", {})
+    monkeypatch.setattr(
+        bench,
+        "DBT_WORK",
+        {
+            "S": [
+                {
+                    "build": "no-change run",
+                    "executed": 3,
+                    "skipped": 1,
+                    "node_seconds": 1.5,
+                    "elapsed": 2.25,
+                }
+            ]
+        },
+    )
     results = [
         bench.PhaseResult("S", "lower_bound_scan", 2.0, 100.0),
         bench.PhaseResult("S", "ingest", 10.0, 500.0),
         bench.PhaseResult("S", "dbt_build", 30.0, 800.0),
         bench.PhaseResult("S", "daily_refresh", 8.0, 900.0, "published"),
-        bench.PhaseResult("S", "no_change_refresh", 6.0, 900.0, "published"),
+        bench.PhaseResult("S", "no_change_refresh", 6.0, 900.0, "published", 7.5),
     ]
     text = bench.render(results)
     assert "cores" in text.splitlines()[2]  # the machine it ran on
     assert "| S | 10,000 | daily_refresh | 8.0 | 900 | 4.0 | published |" in text
     assert "| S | 40.0 (20x) | 8.0 (4x) | 20% | 6.0 (3x) |" in text
     assert "| S | daily run | `m1` | 4.0 | 2.0 |" in text
+    assert "| S | no_change_refresh | 6.0 | 7.5 |" in text
+    assert "| S | no-change run | 3 | 1 | 1.5 | 2.2 |" in text
+
+
+def test_dbt_work_counts_executed_nodes_and_their_time() -> None:
+    run_results = {
+        "elapsed_time": 9.0,
+        "results": [
+            {"unique_id": "model.p.a", "status": "success", "execution_time": 2.0},
+            {"unique_id": "test.p.b", "status": "pass", "execution_time": 0.5},
+            {"unique_id": "model.p.c", "status": "skipped", "execution_time": 0.0},
+        ],
+    }
+    assert bench.dbt_work(run_results) == {
+        "executed": 2,
+        "skipped": 1,
+        "node_seconds": 2.5,
+        "elapsed": 9.0,
+    }

@@ -1,0 +1,97 @@
+"""Tests on history tables check the rows a daily run can change, a full build every row
+(macros/tests/run_window.sql, orchestration/lib/run_window.py).
+
+Known answer: a staged G2 table whose only duplicate id is dated before the window. The
+uniqueness test on it fails without a window (a first build, a manual `dbt test`),
+passes with the daily run's window, and fails again when the duplicate is inside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.lib.dbt_cli import dbt_build_args
+from orchestration.lib.run_window import checked_rows_since, previous_scoring_date
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT = str(Path(sys.executable).parent / "dbt")
+SCOPED_TEST = "unique_stg_intent__g2_signals_g2_signal_id"
+
+
+def _staged_signals(warehouse: Path, rows: list[tuple[str, str]]) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema if not exists staging")
+        con.execute(
+            "create or replace table staging.stg_intent__g2_signals "
+            "(g2_signal_id varchar, signal_date date)"
+        )
+        con.executemany("insert into staging.stg_intent__g2_signals values (?, ?)", rows)
+
+
+def _dbt_test(tmp_path: Path, warehouse: Path, dbt_vars: dict | None) -> int:
+    command = [DBT, "test", "-s", SCOPED_TEST, "--target-path", str(tmp_path / "target")]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]
+    env = {
+        **os.environ,
+        "ABM_WAREHOUSE_PATH": str(warehouse),
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    return subprocess.run(command, cwd=REPO_ROOT, env=env, check=False).returncode
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse.duckdb"
+
+
+def test_a_full_build_checks_every_row_a_daily_run_its_window(tmp_path, warehouse) -> None:
+    # g1 is duplicated on 2026-10-01, long before the window (2026-11-10 less 7 days).
+    _staged_signals(
+        warehouse,
+        [("g1", "2026-10-01"), ("g1", "2026-10-01"), ("g2", "2026-11-09"), ("g3", "2026-11-12")],
+    )
+    assert _dbt_test(tmp_path, warehouse, None) == 1
+    window = {"test_rows_since": "2026-11-10", "test_window_days": 7}
+    assert _dbt_test(tmp_path, warehouse, window) == 0
+    # A duplicate inside the window (and one with an unknown date) is still found.
+    _staged_signals(
+        warehouse, [("g1", "2026-10-01"), ("g1", "2026-10-01"), ("g4", None), ("g4", "2026-11-11")]
+    )
+    assert _dbt_test(tmp_path, warehouse, window) == 1
+
+
+def test_the_window_starts_at_the_previous_build_or_the_runs_earlier_date(warehouse) -> None:
+    assert previous_scoring_date(warehouse) is None  # no warehouse yet
+    duckdb.connect(str(warehouse)).close()
+    assert checked_rows_since(warehouse) is None  # a warehouse without a build
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table intermediate.int_as_of_date as select date '2026-11-15' as as_of_date"
+        )
+    assert previous_scoring_date(warehouse) == date(2026, 11, 15)
+    assert checked_rows_since(warehouse) == "2026-11-15"
+    assert checked_rows_since(warehouse, "2026-11-20") == "2026-11-15"
+    # A backfill of an earlier date checks from that date on.
+    assert checked_rows_since(warehouse, "2026-11-01") == "2026-11-01"
+
+
+def test_the_window_reaches_dbt_unless_the_run_sets_it(monkeypatch) -> None:
+    monkeypatch.delenv("ABM_DBT_VARS", raising=False)
+    monkeypatch.delenv("ABM_AS_OF", raising=False)
+    args = dbt_build_args(rows_since="2026-11-15")
+    assert json.loads(args[args.index("--vars") + 1]) == {"test_rows_since": "2026-11-15"}
+    assert "--vars" not in dbt_build_args()
+    own = dbt_build_args('{"test_rows_since": ""}', rows_since="2026-11-15")
+    assert json.loads(own[own.index("--vars") + 1]) == {"test_rows_since": ""}
