@@ -48,7 +48,7 @@ def spark_tables(
         if not folder.is_dir():
             continue
         for table in sorted(p for p in folder.iterdir() if p.is_dir()):
-            if any(table.glob("*.parquet")):
+            if any(table.rglob("*.parquet")):
                 tables[(schema, table.name)] = table
     return tables
 
@@ -75,6 +75,9 @@ def mirror_spark_tables(warehouse: Path, warehouse_dir: Path | None = None) -> l
             kind = existing.get(f"{schema}.{table}")
             if kind:
                 con.execute(f"drop {kind} {name}")
-            files = _quoted(str(folder / "*.parquet"))
-            con.execute(f"create view {name} as select * from read_parquet({files})")
+            # A partitioned table (insert_overwrite incremental models) keeps its
+            # partition column in the folder names, <column>=<value>/, as Hive does.
+            files = _quoted(str(folder / "**" / "*.parquet"))
+            source = f"read_parquet({files}, hive_partitioning = true)"
+            con.execute(f"create view {name} as select * from {source}")
     return [f"{schema}.{table}" for schema, table in tables]
