@@ -1,13 +1,16 @@
 {#- dbt-spark's persist_constraints, overridden for the project: on Delta it keeps
     dbt-spark's behaviour (ALTER TABLE ... SET NOT NULL / ADD CONSTRAINT CHECK); on
-    any other file format (Parquet, local Spark's default) dbt-spark skips the
-    constraints silently, so here each column `not_null` constraint of an enforced
-    contract is checked on the built table: one query counts the nulls of every
-    constrained column, and a column with nulls fails the model with its name and
-    count. Other constraint types stay unenforced off Delta, as in dbt-spark. -#}
+    an explicit other format dbt-spark skips the constraints silently, and with no
+    file_format set (this project: Spark's default, Parquet) it runs the ALTER, which
+    a Parquet table refuses. Here, off Delta, each column `not_null` constraint of
+    an enforced contract is checked on the built table: one query counts the nulls
+    of every constrained column, and a column with nulls fails the model with its
+    name and count. Other constraint types stay unenforced off Delta, as in dbt-spark. -#}
 {% macro spark__persist_constraints(relation, model) -%}
     {%- set contract_config = config.get('contract') -%}
-    {%- if contract_config.enforced and config.get('file_format', 'delta') == 'delta' -%}
+    {#- Unset, dbt-spark's check reads the format as delta and fails on the ALTER, but
+        its create statement names no format and Spark writes its default (Parquet). -#}
+    {%- if contract_config.enforced and config.get('file_format') == 'delta' -%}
         {%- do alter_table_add_constraints(relation, model.constraints) -%}
         {%- do alter_column_set_constraints(relation, model.columns) -%}
     {%- elif contract_config.enforced -%}

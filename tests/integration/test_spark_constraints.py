@@ -54,6 +54,7 @@ def write_project(root: Path) -> None:
     shutil.copy(MACRO, root / "macros" / MACRO.name)
     (root / "dbt_project.yml").write_text(
         "name: spark_constraints\nversion: '1.0'\nconfig-version: 2\nprofile: spark_constraints\n"
+        "models:\n  spark_constraints:\n    +materialized: table\n"
     )
     lake = root / "lake"
     metastore = f"jdbc:derby:;databaseName={lake}/metastore_db;create=true"
