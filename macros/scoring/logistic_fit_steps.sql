@@ -13,11 +13,50 @@
     so no engine re-computes the chain. Every sum is exact (exact_window_sum), so
     the fit does not depend on the order an engine adds rows in: two runs on the
     same inputs give the same coefficients to the last bit. -#}
-{% macro logistic_fit_steps(start, steps, prefix='fit') -%}
+{% macro logistic_fit_steps(start, steps, prefix='fit', relation=none) -%}
+    {{ return(adapter.dispatch('logistic_fit_steps', 'abm_warehouse')(start, steps, prefix, relation)) }}
+{%- endmacro %}
+
+{% macro default__logistic_fit_steps(start, steps, prefix='fit', relation=none) -%}
+    {{ return(logistic_fit_chain(start, 0, steps, prefix)) }}
+{%- endmacro %}
+
+{#- Spark plans a query as one tree: the whole unrolled chain (var icp_fit_steps
+    x 5 window CTEs) overflows its planner's stack. Given `relation` (a stored
+    table holding the rows of `start`), the steps before the last `per_stage` are
+    run in stages of `per_stage` steps, each stored as a Parquet table
+    (<model>__fit_stage) that the next stage reads; the model's query holds only
+    the last stage. Same SQL per step, so the same numbers. -#}
+{% macro spark__logistic_fit_steps(start, steps, prefix='fit', relation=none, per_stage=5) -%}
+    {%- if relation is none or not execute or steps <= per_stage -%}
+        {{ return(logistic_fit_chain(start, 0, steps, prefix)) }}
+    {%- endif -%}
+    {%- set ns = namespace(source=relation, first=0) -%}
+    {%- for stage in range((steps - 1) // per_stage) -%}
+        {%- set first = stage * per_stage -%}
+        {%- set last = first + per_stage -%}
+        {%- set target = this.schema ~ '.' ~ this.identifier ~ '__fit_stage' ~ (stage % 2) -%}
+        {%- do run_query('drop table if exists ' ~ target) -%}
+        {%- do run_query(
+            'create table ' ~ target ~ ' using parquet as with '
+            ~ logistic_fit_chain(ns.source, first, last, prefix)
+            ~ ' select * from ' ~ prefix ~ '_' ~ last) -%}
+        {%- if stage > 0 -%}
+            {%- do run_query('drop table if exists ' ~ ns.source) -%}
+        {%- endif -%}
+        {%- set ns.source = target -%}
+        {%- set ns.first = last -%}
+    {%- endfor -%}
+    {{ return(logistic_fit_chain(ns.source, ns.first, steps, prefix)) }}
+{%- endmacro %}
+
+{#- The CTEs of steps first .. last - 1; the first reads `start` (a CTE or a
+    relation holding the rows after step `first`). -#}
+{% macro logistic_fit_chain(start, first, last, prefix) -%}
     {%- set carried = 'group_key, example_id, feature_key, won_weight, total_weight, l2_penalty, feature_rows' -%}
     {%- set p = sigmoid('eta') -%}
-    {%- for s in range(steps) %}
-        {%- set source = start if s == 0 else prefix ~ '_' ~ s %}
+    {%- for s in range(first, last) %}
+        {%- set source = start if s == first else prefix ~ '_' ~ s %}
 {{ prefix }}_gradient_{{ s }} as (
     select
         {{ carried }},

@@ -19,6 +19,7 @@ from orchestration.lib.dbt_cli import dbt_failure_summary, prune_run_folders
 from orchestration.lib.progress import DBT_NODE_LOG_PREFIX
 from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
 from orchestration.lib.run_window import checked_rows_since
+from orchestration.lib.spark_lake import mirror_spark_tables, on_spark
 
 
 class AbmTranslator(DagsterDbtTranslator):
@@ -80,6 +81,11 @@ def _build(
             context.log.debug(f"{DBT_NODE_LOG_PREFIX}{len(events)}")
             reported_at = time.monotonic()
     prune_run_folders(invocation.target_path)
+    if on_spark():
+        # Spark's tables as views in the build warehouse: the counts, the checks and the
+        # publication read them there (orchestration/lib/spark_lake.py).
+        mirrored = mirror_spark_tables(warehouse)
+        context.log.info(f"{len(mirrored)} Spark tables readable in {warehouse}")
     yield from with_row_counts(events, invocation.manifest, warehouse)
     if not invocation.is_successful():
         results = invocation.get_artifact("run_results.json")

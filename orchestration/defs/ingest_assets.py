@@ -3,12 +3,15 @@
 from datetime import UTC, datetime
 
 import dagster as dg
+import duckdb
 
 from orchestration.defs.project import WRITER_POOL
 from orchestration.defs.resources import AbmSettings
 from orchestration.lib.ingest import CONTRACT_TABLES, FileResult, ingest_table
+from orchestration.lib.ingest.lake import export_raw_table, lake_dir
 from orchestration.lib.ingest.warehouse import last_delivery
 from orchestration.lib.row_counts import ROW_COUNT, table_row_counts
+from orchestration.lib.spark_lake import on_spark
 
 ACCEPTED_CHECK = "landed_files_accepted"
 UNCHANGED_CHECK = "loaded_files_unchanged"
@@ -130,6 +133,10 @@ def build_ingest_asset(source: str, table: str) -> dg.AssetsDefinition:
         warned = [f for f in files if f.status == "loaded" and "warning:" in (f.message or "")]
         for f in copies + warned:
             context.log.warning(f.message or f.path)
+        if on_spark():
+            # The raw table as Parquet under the lake, where the Spark target reads it.
+            with duckdb.connect(str(warehouse), read_only=True) as con:
+                export_raw_table(con, lake_dir(), source, table)
         # The raw table's rows after this load (all loads: raw is append-only).
         raw_rows = table_row_counts(warehouse, {key: ("raw", f"{source}__{table}")})
         yield dg.MaterializeResult(

@@ -10,12 +10,24 @@ from orchestration.defs.resources import AbmSettings
 from orchestration.lib.check_results import run_check_results
 from orchestration.lib.publish import bi_marts, publish
 from orchestration.lib.publish_postgres import publish_postgres
+from orchestration.lib.spark_lake import on_spark
+
+
+def published_from() -> list[dg.AssetKey]:
+    """The dbt assets the publication waits for (and whose blocking checks gate it): all,
+    but on the Spark target not the snapshots, which a Spark build leaves out (no Delta)
+    and whose missing output would otherwise skip the publication."""
+    keys = sorted(abm_dbt_models.keys, key=lambda key: key.to_user_string())
+    if not on_spark():
+        return keys
+    groups = abm_dbt_models.group_names_by_key
+    return [key for key in keys if groups.get(key) != "snapshots"]
 
 
 @dg.asset(
     key=dg.AssetKey(["serving", "publication"]),
     group_name="serving",
-    deps=[abm_dbt_models],
+    deps=published_from(),
     pool=WRITER_POOL,
     kinds={"duckdb", "parquet"},
     description="The BI-facing marts (dbt tag `bi`) copied to the serving DuckDB file and "

@@ -161,7 +161,7 @@ final as (
         cast(breakdowns.outcomes - breakdowns.wins as {{ dbt.type_int() }}) as losses,
         cast(1.0 * breakdowns.wins / nullif(breakdowns.outcomes, 0) as {{ type_double() }}) as win_rate,
         cast(
-            (1.0 * breakdowns.wins / nullif(breakdowns.outcomes, 0))
+            (cast(breakdowns.wins as {{ type_double() }}) / nullif(breakdowns.outcomes, 0))
             / nullif(verdict.overall_win_rate, 0) as {{ type_double() }}
         ) as lift,
         cast(breakdowns.average_fit_score as {{ type_double() }}) as average_fit_score,

@@ -31,6 +31,22 @@ def raw_table_dir(lake: Path, table: str) -> Path:
     return lake / "raw" / table
 
 
+def export_raw_table(con: duckdb.DuckDBPyConnection, lake: Path, source: str, table: str) -> int:
+    """Write raw.<source>__<table> to its lake folder (swapped in whole); returns its rows."""
+    name = raw_table_name(source, table)
+    target = raw_table_dir(lake, name)
+    staging = target.with_name(f".{name}.writing")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    relation = f"raw.{quote_identifier(name)}"
+    path = str(staging / PARQUET_FILE).replace("'", "''")
+    con.execute(f"copy (select * from {relation}) to '{path}' (format parquet)")
+    rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    return rows
+
+
 def export_raw_tables(warehouse_path: Path, lake: Path) -> dict[str, int]:
     """Write every contract table of `raw` to the lake; returns rows written per table.
 
@@ -38,21 +54,11 @@ def export_raw_tables(warehouse_path: Path, lake: Path) -> dict[str, int]:
     sees a half-written table; a table missing from the warehouse is an error (ingestion
     creates every raw table, empty when its source never delivered).
     """
-    written: dict[str, int] = {}
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
-        for source, table in CONTRACT_TABLES:
-            name = raw_table_name(source, table)
-            target = raw_table_dir(lake, name)
-            staging = target.with_name(f".{name}.writing")
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir(parents=True)
-            relation = f"raw.{quote_identifier(name)}"
-            path = str(staging / PARQUET_FILE).replace("'", "''")
-            con.execute(f"copy (select * from {relation}) to '{path}' (format parquet)")
-            written[name] = con.execute(f"select count(*) from {relation}").fetchone()[0]
-            shutil.rmtree(target, ignore_errors=True)
-            staging.rename(target)
-    return written
+        return {
+            raw_table_name(source, table): export_raw_table(con, lake, source, table)
+            for source, table in CONTRACT_TABLES
+        }
 
 
 def main() -> None:
