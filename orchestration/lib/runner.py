@@ -31,6 +31,8 @@ EXIT_FAILED = 1
 # The Dagster step of the Postgres publication (asset serving/postgres), the only step
 # after the DuckDB publication.
 POSTGRES_STEP = "serving__postgres"
+# The DuckDB file and Parquet publication (orchestration/defs/publication.py).
+PUBLICATION_KEY = dg.AssetKey(["serving", "publication"])
 EXIT_REFUSED = 3
 # Set (to anything) for plain step lines even on a terminal.
 PLAIN_PROGRESS_ENV = "ABM_PLAIN_PROGRESS"
@@ -149,6 +151,9 @@ class RunReport:
     started_at: datetime
     steps_failed: dict[str, str] = field(default_factory=dict)
     log_path: Path | None = None
+    # Whether this run materialized the serving publication (a run can succeed while a
+    # skipped publication step did nothing: then the last publication stands).
+    published: bool = True
 
 
 def print_summary(report: RunReport) -> None:
@@ -197,8 +202,13 @@ def print_summary(report: RunReport) -> None:
         print_top_tier_1(settings.serving_path())
     if report.log_path is not None:
         print(f"full log: {report.log_path}")
-    if report.succeeded and not checks.failed:
+    if report.succeeded and not checks.failed and report.published:
         print("result: PUBLISHED")
+    elif report.succeeded and not checks.failed:
+        print(
+            "result: FAILED - the run finished but its publication step did not run; the "
+            "last publication is unchanged. See the full log for the skipped step."
+        )
     elif not checks.failed and set(report.steps_failed) == {POSTGRES_STEP}:
         print(
             "result: FAILED - published to the serving file and Parquet, but not to "
@@ -350,11 +360,14 @@ def main() -> int:
         print("result: REFUSED - nothing ran", file=sys.stderr)
         return EXIT_REFUSED
     checks = tally_checks(result.get_asset_check_evaluations())
+    published = PUBLICATION_KEY in {
+        event.asset_key for event in result.get_asset_materialization_events()
+    }
     report = RunReport(
-        warehouse, checks, result.success, started_at, step_failures(result), log_path
+        warehouse, checks, result.success, started_at, step_failures(result), log_path, published
     )
     print_summary(report)
-    return 0 if result.success and not checks.failed else EXIT_FAILED
+    return 0 if result.success and not checks.failed and published else EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -53,3 +53,20 @@ def test_a_failed_postgres_step_says_the_duckdb_publication_happened(
     assert "published to the serving file and Parquet, but not to Postgres" in (
         capsys.readouterr().out
     )
+
+
+def test_a_run_whose_publication_did_not_run_is_not_reported_published(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ABM_LANDING_DIR", str(tmp_path))
+    report = RunReport(
+        warehouse=tmp_path / "missing.duckdb",
+        checks=CheckTally(),
+        succeeded=True,
+        started_at=datetime.now(UTC),
+        published=False,
+    )
+    print_summary(report)
+    out = capsys.readouterr().out
+    assert "result: PUBLISHED" not in out
+    assert "its publication step did not run; the last publication is unchanged" in out
