@@ -38,35 +38,39 @@ def test_duckdb_types_map_to_postgres_types() -> None:
     assert pg_type("VARCHAR[]") is None  # nested types travel as jsonb
 
 
+def _summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, **report) -> str:
+    """The printed summary of a run that ended as `report` says (no warehouse, no serving
+    file: only the lines about the outcome)."""
+    monkeypatch.setenv("ABM_LANDING_DIR", str(tmp_path))
+    monkeypatch.setenv("ABM_SERVING_PATH", str(tmp_path / "missing_serving.duckdb"))
+    print_summary(
+        RunReport(
+            warehouse=tmp_path / "missing.duckdb",
+            checks=CheckTally(),
+            started_at=datetime.now(UTC),
+            **report,
+        )
+    )
+    return capsys.readouterr().out
+
+
 def test_a_failed_postgres_step_says_the_duckdb_publication_happened(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ABM_LANDING_DIR", str(tmp_path))
-    report = RunReport(
-        warehouse=tmp_path / "missing.duckdb",
-        checks=CheckTally(),
+    out = _summary(
+        tmp_path,
+        monkeypatch,
+        capsys,
         succeeded=False,
-        started_at=datetime.now(UTC),
         steps_failed={POSTGRES_STEP: "cannot connect to Postgres"},
     )
-    print_summary(report)
-    assert "published to the serving file and Parquet, but not to Postgres" in (
-        capsys.readouterr().out
-    )
+    assert "published to the serving file and Parquet, but not to Postgres" in out
 
 
 def test_a_run_whose_publication_did_not_run_is_not_reported_published(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ABM_LANDING_DIR", str(tmp_path))
-    report = RunReport(
-        warehouse=tmp_path / "missing.duckdb",
-        checks=CheckTally(),
-        succeeded=True,
-        started_at=datetime.now(UTC),
-        published=False,
-    )
-    print_summary(report)
-    out = capsys.readouterr().out
+    out = _summary(tmp_path, monkeypatch, capsys, succeeded=True, published=False)
     assert "result: PUBLISHED" not in out
     assert "its publication step did not run; the last publication is unchanged" in out
+    assert "result: PUBLISHED" in _summary(tmp_path, monkeypatch, capsys, succeeded=True)
