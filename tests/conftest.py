@@ -60,7 +60,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 SLOW_MODULES_FIRST = (
     "test_refresh_killed.py",
     "test_crm_only.py",
-    "test_abm_cli.py",
     "test_refresh_incremental.py",
     "test_crm_writeback.py",
     "test_icp_reference.py",

@@ -120,6 +120,7 @@ def resources() -> dg.Definitions:
                 profiles_dir=str(PROJECT_DIR),
                 # The dbt beside this interpreter, whether or not the venv is on PATH.
                 dbt_executable=str(Path(sys.executable).parent / "dbt"),
+                global_config_flags=["--log-level-file", settings.DBT_FILE_LOG_LEVEL.value()],
             ),
         }
     )

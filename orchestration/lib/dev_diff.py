@@ -78,6 +78,8 @@ def key_candidates(manifest: dict[str, Any], unique_id: str) -> list[KeyCandidat
         kwargs = metadata.get("kwargs") or {}
         if metadata.get("name") == "not_null" and isinstance(kwargs.get("column_name"), str):
             not_null.add(kwargs["column_name"])
+        elif metadata.get("name") == "not_null_columns":
+            not_null.update(kwargs.get("column_names") or [])
         elif metadata.get("name") in _UNIQUE_TESTS:
             if isinstance(kwargs.get("column_name"), str):
                 unique.append((kwargs["column_name"],))

@@ -86,6 +86,12 @@ INGEST_MEMORY_LIMIT = Setting(
     "DuckDB's memory limit while ingestion reads and checks a file (a DuckDB size, "
     "e.g. 2GB); past it the file spills to a temp folder",
 )
+DBT_FILE_LOG_LEVEL = Setting(
+    "ABM_DBT_FILE_LOG_LEVEL",
+    "info",
+    "the level of dbt's own log file (dbt.log in target/abm_dbt_models-*/): info names "
+    "every node and error; debug adds every SQL statement, at about a tenth more dbt CPU",
+)
 SCHEDULE_CRON = Setting("ABM_SCHEDULE_CRON", "0 6 * * *", "when the daily refresh runs")
 SCHEDULE_TIMEZONE = Setting(
     "ABM_SCHEDULE_TIMEZONE", "UTC", "the time zone of ABM_SCHEDULE_CRON"

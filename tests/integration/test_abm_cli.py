@@ -1,13 +1,11 @@
 """`abm` on the built sample: explain (tier 1, net-new by domain, unknown, ambiguous),
-targets filters, validate on a good and a bad landing folder."""
+targets filters, validate on a good and a bad landing folder. `abm run` itself runs in
+tests/integration/test_refresh_killed.py (the second warehouse refreshed from one checkout)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -17,7 +15,7 @@ from typer.testing import CliRunner
 from orchestration.lib.cli import EXIT_AMBIGUOUS, EXIT_NO_SERVING, EXIT_UNKNOWN, app
 from orchestration.lib.ingest.dry_run import validate_landing
 from orchestration.lib.ingest.loader import ingest_table
-from tests.conftest import PROJECT_DIR, BuiltWarehouse
+from tests.conftest import BuiltWarehouse
 
 runner = CliRunner()
 
@@ -206,49 +204,3 @@ def test_explain_shows_the_engagement_by_channel_and_role(serving: Path) -> None
     assert code == 0, out
     assert f": {activities:,} activities; channels {channel} " in out
     assert "; roles " in out
-
-
-def test_abm_run_on_a_tiny_landing_prints_progress_the_summary_and_logs(tmp_path: Path) -> None:
-    """`abm run` end to end in its own process (a pipe, not a terminal: plain lines)."""
-    from sample_data import generate
-
-    generate(300, 11, tmp_path / "landing", tmp_path / "truth")
-    dagster_home = tmp_path / "dagster_home"
-    dagster_home.mkdir()
-    shutil.copy2(PROJECT_DIR / "orchestration" / "dagster.yaml", dagster_home / "dagster.yaml")
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(dagster_home),
-        "ABM_LANDING_DIR": str(tmp_path / "landing"),
-        "ABM_TRUTH_DIR": str(tmp_path / "truth"),
-        "ABM_WAREHOUSE_PATH": str(tmp_path / "warehouse.duckdb"),
-        "ABM_SERVING_PATH": str(tmp_path / "serving.duckdb"),
-        "ABM_EXPORTS_DIR": str(tmp_path / "exports"),
-    }
-    env.pop("ABM_PLAIN_PROGRESS", None)
-    # `abm run` re-parses the project: into this test's own target folder, never the
-    # checkout's target/manifest.json that other pytest workers are reading.
-    env["DBT_TARGET_PATH"] = str(tmp_path / "target")
-    done = subprocess.run(
-        [sys.executable, "-m", "orchestration.lib.cli", "run"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    out = done.stdout
-    assert "  - raw/crm/account: done (" in out, out + done.stderr
-    assert re.search(r"    dbt nodes done: [0-9,]+/[0-9,]+", out)
-    assert "  - dbt build (staging, intermediate, marts, tests): done (" in out
-    assert "  - publish the BI marts: done (" in out
-    assert "=== ABM warehouse run summary ===" in out
-    assert done.returncode == 0 and "result: PUBLISHED" in out, out[-3000:]
-    log = Path(re.search(r"full log: (\S+\.log)", out).group(1))
-    try:
-        text = log.read_text()
-        assert "STEP_SUCCESS" in text and "abm_dbt_models" in text
-        assert "Finished running" in text  # dbt's own lines are in the log, not on stdout
-        assert "Finished running" not in out
-    finally:
-        log.unlink(missing_ok=True)

@@ -1,5 +1,7 @@
-"""A required column of a contracted mart is a contract `not_null` constraint: a null
-fails the model while it builds, and the published table keeps its last good rows."""
+"""Required columns. Of a contracted mart: a contract `not_null` constraint, so a null fails
+the model while it builds and the published table keeps its last good rows. Of any other
+model or seed: one model-level `not_null_columns` test, which names each column with nulls
+and how many rows."""
 
 from __future__ import annotations
 
@@ -50,3 +52,32 @@ def test_a_null_in_a_required_mart_column_fails_the_build(
             [broken],
         ).fetchone()
     assert (rows_after, nulls, kept) == (rows_before, 0, 1)
+
+
+def test_not_null_columns_names_each_column_with_nulls_and_how_many(
+    built_warehouse: BuiltWarehouse, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse.warehouse_path, warehouse)
+    table = "intermediate.int_technologies_combined"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            f"update {table} set tech_name = null where (domain, tech_name) in "
+            f"(select (domain, tech_name) from {table} order by domain, tech_name limit 2)"
+        )
+        con.execute(
+            f"update {table} set domain = null where (domain, tech_name) in "
+            f"(select (domain, tech_name) from {table} where tech_name is not null "
+            "order by domain, tech_name limit 1)"
+        )
+    select = ["--select", "int_technologies_combined,test_name:not_null_columns"]
+
+    result = _dbt(["test", *select], warehouse, tmp_path)
+
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "Failure in test not_null_columns_int_technologies_combined" in result.stdout
+    assert "Got 2 results" in result.stdout
+    compiled = next((tmp_path / "target" / "compiled").rglob("not_null_columns_int_tech*.sql"))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        failures = sorted(con.execute(compiled.read_text()).fetchall())
+    assert failures == [("domain", 1), ("tech_name", 2)]

@@ -1,10 +1,13 @@
 """A refresh killed mid-build leaves the publication intact and the next run recovers;
-SIGTERM stops a run cleanly; two warehouses refresh from one checkout; a BI reader keeps
-the whole old publication; repeated runs on the same inputs publish identical marts."""
+SIGTERM stops a run cleanly; two warehouses refresh from one checkout (the second a first
+build of a tiny sample through `abm run`, which prints progress, the summary and where its
+log is); a BI reader keeps the whole old publication; repeated runs on the same inputs
+publish identical marts."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -60,6 +63,35 @@ def _start_refresh(deployment: Deployment, dagster_home: Path, log: Path) -> sub
     )
 
 
+def _start_abm_run(root: Path, dagster_home: Path, log: Path) -> subprocess.Popen:
+    """`abm run` of a new 300-account sample into an empty warehouse under `root`, in its
+    own process and session, its output a pipe (not a terminal: plain progress lines)."""
+    from sample_data import generate
+
+    generate(300, 11, root / "landing", root / "truth")
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(dagster_home),
+        "ABM_LANDING_DIR": str(root / "landing"),
+        "ABM_TRUTH_DIR": str(root / "truth"),
+        "ABM_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
+        "ABM_SERVING_PATH": str(root / "serving.duckdb"),
+        "ABM_EXPORTS_DIR": str(root / "exports"),
+        # `abm run` re-parses the project: into its own target folder, never the
+        # checkout's target/manifest.json that other pytest workers are reading.
+        "DBT_TARGET_PATH": str(root / "target"),
+    }
+    env.pop("ABM_PLAIN_PROGRESS", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "orchestration.lib.cli", "run"],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def _wait_for_dbt(process: subprocess.Popen) -> bool:
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
@@ -103,10 +135,12 @@ def _run_statuses(dagster_home: Path) -> dict[str, str]:
 def killed_then_recovered(built_warehouse: BuiltWarehouse, tmp_path_factory) -> Iterator[dict]:
     """One checkout, one persistent DAGSTER_HOME, as `make run` uses them: a run SIGKILLed
     during dbt, a run SIGTERMed during dbt, then two refreshes of two warehouses started
-    20 s apart while a BI reader holds the first one's old serving file."""
+    20 s apart while a BI reader holds the first one's old serving file: the recovery of
+    the killed warehouse, and `abm run` building a tiny sample's warehouse from nothing."""
     root = tmp_path_factory.mktemp("sigkill")
     deployment = deploy_copy(built_warehouse, root / "deploy")
-    other = deploy_copy(built_warehouse, root / "other")
+    other = root / "other"
+    other.mkdir()
     dagster_home = root / "dagster_home"
     dagster_home.mkdir()
     shutil.copy2(PROJECT_DIR / "orchestration" / "dagster.yaml", dagster_home / "dagster.yaml")
@@ -132,7 +166,7 @@ def killed_then_recovered(built_warehouse: BuiltWarehouse, tmp_path_factory) -> 
     try:
         recovery = _start_refresh(deployment, dagster_home, root / "recovery.log")
         time.sleep(20)
-        second = _start_refresh(other, dagster_home, root / "other.log")
+        second = _start_abm_run(other, dagster_home, root / "other.log")
         codes = {"recovery": recovery.wait(timeout=1200), "other": second.wait(timeout=1200)}
         reader_run_id = reader.execute("select run_id from marts._publication").fetchone()[0]
         reader_rows = reader.execute("select count(*) from marts.account_tiers").fetchone()[0]
@@ -211,15 +245,37 @@ def test_a_reader_holding_the_serving_file_keeps_the_whole_old_publication(
 def test_two_runs_on_the_same_inputs_publish_identical_marts(
     killed_then_recovered, built_warehouse
 ) -> None:
+    """The session's first build and the recovery run on its copy: same inputs."""
     serving = killed_then_recovered["deployment"].serving
     marts = published_marts(built_warehouse.serving_path)
     assert marts == published_marts(serving)
     assert "account_tiers" in marts
     assert differing_tables(built_warehouse.serving_path, serving, "marts", marts) == {}
     # Byte for byte: a checksum of the exports proves that nothing changed.
-    first = killed_then_recovered["deployment"].exports
-    second = killed_then_recovered["other"].exports
+    first = built_warehouse.exports_dir
+    second = killed_then_recovered["deployment"].exports
     for mart in marts:
         assert file_digest(first / mart / "data.parquet") == file_digest(
             second / mart / "data.parquet"
         ), mart
+
+
+def test_abm_run_prints_progress_the_summary_and_where_its_log_is(killed_then_recovered) -> None:
+    """The second warehouse's `abm run`: a first build of a new sample, output a pipe."""
+    out = killed_then_recovered["logs"]["other"]
+    assert "  - raw/crm/account: done (" in out, out[-3000:]
+    assert re.search(r"    dbt nodes done: [0-9,]+/[0-9,]+", out)
+    assert "  - dbt build (staging, intermediate, marts, tests): done (" in out
+    assert "  - publish the BI marts: done (" in out
+    assert "=== ABM warehouse run summary ===" in out
+    assert killed_then_recovered["codes"]["other"] == 0 and "result: PUBLISHED" in out
+    log = Path(re.search(r"full log: (\S+\.log)", out).group(1))
+    try:
+        text = log.read_text()
+        assert "STEP_SUCCESS" in text and "abm_dbt_models" in text
+        assert "Finished running" in text  # dbt's own lines are in the log, not on stdout
+        assert "Finished running" not in out
+    finally:
+        log.unlink(missing_ok=True)
+    with duckdb.connect(str(killed_then_recovered["other"] / "serving.duckdb")) as con:
+        assert con.execute("select count(*) from marts.account_tiers").fetchone()[0] > 0

@@ -83,6 +83,21 @@ def test_a_not_null_constraint_counts_like_a_not_null_test() -> None:
     assert choose_key(key_candidates(manifest, MODEL)) == ("account_id",)
 
 
+def test_a_model_level_not_null_columns_test_counts_for_each_of_its_columns() -> None:
+    manifest = _manifest(
+        _test("unique", "domain"),
+        _test("unique", "account_id"),
+        _test("unique", "row_id"),
+        _test("not_null_columns", column_names=["row_id", "domain"]),
+    )
+    assert key_candidates(manifest, MODEL) == [
+        KeyCandidate(("domain",), True),
+        KeyCandidate(("account_id",), False),
+        KeyCandidate(("row_id",), True),
+    ]
+    assert choose_key(key_candidates(manifest, MODEL)) == ("row_id",)
+
+
 def test_key_without_not_null_loses_to_one_with_it() -> None:
     candidates = [KeyCandidate(("row_id",)), KeyCandidate(("bucket",), not_null=True)]
     assert choose_key(candidates) == ("bucket",)
