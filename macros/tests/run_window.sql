@@ -1,11 +1,14 @@
 {#- Tests on history tables check the rows a daily run can have changed, not all of
     history. A test opts in with `config: {where: "__run_window__(<date column>)"}`;
-    the daily refresh sets the var test_rows_since to the scoring date of the build
-    it starts from (orchestration/lib/run_window.py), and the window reaches back
-    var test_window_days more days for late files. Without the var (a first build,
-    a manual `dbt build`, a full refresh) every row is checked. -#}
+    the daily refresh sets the window's start to the scoring date of the build it
+    starts from (orchestration/lib/run_window.py) through the environment variable
+    ABM_TEST_ROWS_SINCE, read only while dbt executes (a var would change dbt's parse
+    state every day and cost a whole re-parse); the var test_rows_since does the same
+    by hand. The window reaches back var test_window_days more days for late files.
+    Without either (a first build, a manual `dbt build`) every row is checked. -#}
 {% macro run_window_start() -%}
-    {%- set since = var('test_rows_since', '') | string | trim -%}
+    {%- set from_env = env_var('ABM_TEST_ROWS_SINCE', '') if execute else '' -%}
+    {%- set since = (from_env or var('test_rows_since', '')) | string | trim -%}
     {%- if not since -%}
         {{ return(none) }}
     {%- endif -%}

@@ -15,7 +15,7 @@ from dagster_dbt import (
 
 from orchestration.defs.project import WRITER_POOL, dbt_project
 from orchestration.defs.resources import AbmSettings
-from orchestration.lib.dbt_cli import dbt_failure_summary, prune_run_folders
+from orchestration.lib.dbt_cli import dbt_failure_summary, environ_set, prune_run_folders
 from orchestration.lib.progress import DBT_NODE_LOG_PREFIX
 from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
 from orchestration.lib.run_window import checked_rows_since
@@ -69,9 +69,14 @@ def with_row_counts(events: list[Any], manifest: Mapping[str, Any], warehouse: P
 
 
 def _build(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str], warehouse: Path
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    args: list[str],
+    warehouse: Path,
+    env: Mapping[str, str],
 ) -> Iterator[Any]:
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    with environ_set(env):  # dbt's process starts here and inherits `env`
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
     # Held until dbt exits: its process holds the warehouse's only write lock until then.
     events = []
     reported_at = time.monotonic()
@@ -117,5 +122,5 @@ def abm_dbt_models(
     since = checked_rows_since(warehouse, as_of)
     if since:
         context.log.info(f"tests on history tables check rows dated from {since} (less the window)")
-    args = abm_settings.dbt_build_args(since, config.as_of_date.strip() or None)
-    yield from _build(context, dbt, args, warehouse)
+    args = abm_settings.dbt_build_args(config.as_of_date.strip() or None)
+    yield from _build(context, dbt, args, warehouse, abm_settings.dbt_build_env(since))

@@ -94,11 +94,13 @@ class AbmSettings(dg.ConfigurableResource):
             self.pg_lock_wait,
         )
 
-    def dbt_build_args(
-        self, rows_since: str | None = None, as_of_date: str | None = None
-    ) -> list[str]:
+    def dbt_build_args(self, as_of_date: str | None = None) -> list[str]:
         """`as_of_date` (a backfill's partition) wins over ABM_AS_OF and ABM_DBT_VARS."""
-        return dbt_cli.dbt_build_args(self.dbt_vars, self.as_of, rows_since, as_of_date)
+        return dbt_cli.dbt_build_args(self.dbt_vars, self.as_of, as_of_date)
+
+    def dbt_build_env(self, rows_since: str | None) -> dict[str, str]:
+        """The run window for the tests on history tables (unless ABM_DBT_VARS sets it)."""
+        return dbt_cli.dbt_build_env(rows_since, self.dbt_vars, self.as_of)
 
     def run_as_of(self) -> str | None:
         """The scoring date this run's vars set (YYYY-MM-DD), or None: the latest event."""

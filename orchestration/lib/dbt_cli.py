@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -55,26 +56,54 @@ SPARK_EXCLUDE = ["--exclude", "resource_type:snapshot+"]
 def dbt_build_args(
     vars_json: str | None = None,
     as_of: str | None = None,
-    rows_since: str | None = None,
     as_of_date: str | None = None,
     target: str | None = None,
 ) -> list[str]:
     """`dbt build` runs seeds, models, snapshots and their data tests in dependency order.
-    `rows_since` scopes the tests on history tables (orchestration/lib/run_window.py)
-    unless the run's vars set `test_rows_since` themselves; `as_of_date` (a backfill's
-    scoring date) overrides every other source of the var; `target` is the dbt target
-    (default ABM_DBT_TARGET; Spark leaves snapshots out)."""
+    `as_of_date` (a backfill's scoring date) overrides every other source of the var;
+    `target` is the dbt target (default ABM_DBT_TARGET; Spark leaves snapshots out)."""
     overrides = dbt_var_overrides(vars_json, as_of)
     if as_of_date:
         overrides = {**overrides, "as_of_date": as_of_date}
-    if rows_since and "test_rows_since" not in overrides:
-        overrides = {**overrides, "test_rows_since": rows_since}
     args = list(SCHEDULED_BUILD)
     if (target or os.environ.get("ABM_DBT_TARGET")) == "spark":
         args += SPARK_EXCLUDE
     if not overrides:
         return args
     return [*args, "--vars", json.dumps(overrides, sort_keys=True)]
+
+
+# The run window (orchestration/lib/run_window.py) reaches dbt as an environment
+# variable, not a var: dbt's partial parsing starts over when the command line's vars
+# change, and the window moves every day; macros/tests/run_window.sql reads it only
+# while it executes, so it never enters the parse state.
+ROWS_SINCE_ENV = "ABM_TEST_ROWS_SINCE"
+
+
+def dbt_build_env(
+    rows_since: str | None, vars_json: str | None = None, as_of: str | None = None
+) -> dict[str, str]:
+    """The environment the dbt build adds: `rows_since` scopes the tests on history tables
+    unless the run's vars set `test_rows_since` themselves (empty: every row is checked)."""
+    if "test_rows_since" in dbt_var_overrides(vars_json, as_of):
+        rows_since = None
+    return {ROWS_SINCE_ENV: rows_since or ""}
+
+
+@contextmanager
+def environ_set(values: Mapping[str, str]) -> Iterator[None]:
+    """`values` in os.environ for the block (a child process started in it inherits them),
+    the previous values back after it."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def run_vars(

@@ -2,9 +2,10 @@
 
 Tests on history tables that opt in (`where: "__run_window__(<date column>)"`) check the
 rows dated from the var `test_rows_since` minus `test_window_days` on. A refresh of a
-warehouse that already holds a build sets `test_rows_since` to that build's scoring date
-(or to the run's own, when it scores an earlier date): older rows were checked by the
-builds that wrote them. A first build sets nothing, so every row is checked.
+warehouse that already holds a build sets the window's start to that build's scoring date
+(or to the run's own, when it scores an earlier date) through the environment variable
+`ABM_TEST_ROWS_SINCE` (orchestration/lib/dbt_cli.py `dbt_build_env`): older rows were
+checked by the builds that wrote them. A first build sets nothing, so every row is checked.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.dbt_cli import dbt_build_args
+from orchestration.lib.dbt_cli import ROWS_SINCE_ENV, dbt_build_args, dbt_build_env
 from orchestration.lib.run_window import checked_rows_since, previous_scoring_date
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -36,12 +36,15 @@ def _staged_signals(warehouse: Path, rows: list[tuple[str, str]]) -> None:
         con.executemany("insert into staging.stg_intent__g2_signals values (?, ?)", rows)
 
 
-def _dbt_test(tmp_path: Path, warehouse: Path, dbt_vars: dict | None) -> int:
+def _dbt_test(
+    tmp_path: Path, warehouse: Path, dbt_vars: dict | None, rows_since: str = ""
+) -> int:
     command = [DBT, "test", "-s", SCOPED_TEST, "--target-path", str(tmp_path / "target")]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     env = {
         **os.environ,
+        ROWS_SINCE_ENV: rows_since,
         "ABM_WAREHOUSE_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_LOG_PATH": str(tmp_path / "logs"),
@@ -64,11 +67,14 @@ def test_a_full_build_checks_every_row_a_daily_run_its_window(tmp_path, warehous
     assert _dbt_test(tmp_path, warehouse, None) == 1
     window = {"test_rows_since": "2026-11-10", "test_window_days": 7}
     assert _dbt_test(tmp_path, warehouse, window) == 0
+    # The daily refresh's way: the environment, which leaves dbt's parse state alone.
+    assert _dbt_test(tmp_path, warehouse, None, rows_since="2026-11-10") == 0
     # A duplicate inside the window (and one with an unknown date) is still found.
     _staged_signals(
         warehouse, [("g1", "2026-10-01"), ("g1", "2026-10-01"), ("g4", None), ("g4", "2026-11-11")]
     )
     assert _dbt_test(tmp_path, warehouse, window) == 1
+    assert _dbt_test(tmp_path, warehouse, None, rows_since="2026-11-10") == 1
 
 
 def test_the_window_starts_at_the_previous_build_or_the_runs_earlier_date(warehouse) -> None:
@@ -90,8 +96,12 @@ def test_the_window_starts_at_the_previous_build_or_the_runs_earlier_date(wareho
 def test_the_window_reaches_dbt_unless_the_run_sets_it(monkeypatch) -> None:
     monkeypatch.delenv("ABM_DBT_VARS", raising=False)
     monkeypatch.delenv("ABM_AS_OF", raising=False)
-    args = dbt_build_args(rows_since="2026-11-15")
-    assert json.loads(args[args.index("--vars") + 1]) == {"test_rows_since": "2026-11-15"}
+    # Through the environment, never the command line's vars (they would cost a re-parse).
+    assert dbt_build_env("2026-11-15") == {ROWS_SINCE_ENV: "2026-11-15"}
     assert "--vars" not in dbt_build_args()
-    own = dbt_build_args('{"test_rows_since": ""}', rows_since="2026-11-15")
+    # No window (a first build) clears any value the caller's environment had.
+    assert dbt_build_env(None) == {ROWS_SINCE_ENV: ""}
+    # The run's own var wins: the environment says nothing.
+    assert dbt_build_env("2026-11-15", '{"test_rows_since": ""}') == {ROWS_SINCE_ENV: ""}
+    own = dbt_build_args('{"test_rows_since": ""}')
     assert json.loads(own[own.index("--vars") + 1]) == {"test_rows_since": ""}

@@ -1,6 +1,7 @@
 """The thin Dagster/publication glue: pure functions with known answers."""
 
 import json
+import os
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -12,7 +13,7 @@ import pytest
 
 from orchestration.defs.ingest_assets import freshness_result
 from orchestration.lib.alerts import failure_message, post_alert
-from orchestration.lib.dbt_cli import dbt_build_args, prune_run_folders
+from orchestration.lib.dbt_cli import dbt_build_args, environ_set, prune_run_folders
 from orchestration.lib.ingest.inventory import landing_fingerprint
 from orchestration.lib.publish import bi_marts, publish
 from orchestration.lib.runner import RefreshAlreadyRunning, refresh_lock, tally_checks
@@ -208,3 +209,12 @@ def test_old_per_run_dbt_target_folders_are_pruned(tmp_path: Path) -> None:
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted(["abm_dbt_models-run0-x", "abm_dbt_models-run1-x",
                            "abm_dbt_models-run5-x", "partial_parse.msgpack", "dev"])
+
+
+def test_environ_set_gives_values_to_the_block_and_restores_the_old_ones(monkeypatch) -> None:
+    monkeypatch.setenv("ABM_TEST_KEPT", "before")
+    monkeypatch.delenv("ABM_TEST_NEW", raising=False)
+    with environ_set({"ABM_TEST_KEPT": "inside", "ABM_TEST_NEW": "1"}):
+        assert (os.environ["ABM_TEST_KEPT"], os.environ["ABM_TEST_NEW"]) == ("inside", "1")
+    assert os.environ["ABM_TEST_KEPT"] == "before"
+    assert "ABM_TEST_NEW" not in os.environ
