@@ -57,7 +57,7 @@ lint: $(STAMP)
 	ABM_DBT_TARGET=lint $(BIN)/sqlfluff lint models macros data-tests snapshots --disable-progress-bar --processes 0
 
 test: $(STAMP) lint
-	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile --durations 25 -m "not daemon and not spark"
+	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder --durations 25 -m "not daemon and not spark"
 
 ui: $(STAMP) dagster-home
 	$(PY) -m orchestration.lib.dbt_parse

@@ -53,19 +53,32 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     )
 
 
-# The modules whose fixtures run whole refreshes go first, the longest first: pytest-xdist
-# hands out modules in collection order, so a long one started last keeps one worker busy
-# after the others are idle. test_crm_only needs no session build: it runs while another
-# worker builds it.
+# The order pytest-xdist hands modules out in (the Makefile passes
+# --no-loadscope-reorder; by default xdist sorts modules by their number of tests).
+# The modules whose fixtures run whole refreshes go first, the longest first, so that
+# none starts last and keeps one worker busy after the other is idle. Right after the
+# first one (its worker builds the session's warehouse), the modules that need no
+# session build keep the other worker busy instead of waiting for that build's lock.
 SLOW_MODULES_FIRST = (
     "test_refresh_killed.py",
+    # no session build needed:
     "test_crm_only.py",
+    "test_run_window.py",
+    "test_ingest_sql_matches_gx.py",
+    "test_scale.py",
+    "test_ingest_files.py",
+    "test_raw_lake_export.py",
+    # whole refreshes on copies of the session build:
     "test_refresh_incremental.py",
-    "test_crm_writeback.py",
-    "test_icp_reference.py",
+    "test_backfill.py",
     "test_partly_bad_files.py",
-    "test_refresh_bad_inputs.py",
+    "test_crm_writeback.py",
     "test_dev_loop.py",
+    "test_icp_reference.py",
+    "test_dbt_unit_tests.py",
+    "test_refresh_bad_inputs.py",
+    "test_tiers.py",
+    "test_icp.py",
 )
 
 
