@@ -60,21 +60,18 @@ def warehouse(tmp_path: Path) -> Path:
 
 def test_a_full_build_checks_every_row_a_daily_run_its_window(tmp_path, warehouse) -> None:
     # g1 is duplicated on 2026-10-01, long before the window (2026-11-10 less 7 days).
-    _staged_signals(
-        warehouse,
-        [("g1", "2026-10-01"), ("g1", "2026-10-01"), ("g2", "2026-11-09"), ("g3", "2026-11-12")],
-    )
+    old_duplicate = [("g1", "2026-10-01"), ("g1", "2026-10-01"), ("g2", "2026-11-09")]
+    _staged_signals(warehouse, [*old_duplicate, ("g3", "2026-11-12")])
     assert _dbt_test(tmp_path, warehouse, None) == 1
-    window = {"test_rows_since": "2026-11-10", "test_window_days": 7}
-    assert _dbt_test(tmp_path, warehouse, window) == 0
-    # The daily refresh's way: the environment, which leaves dbt's parse state alone.
+    # The daily refresh's window, through the environment (dbt's parse state stays).
     assert _dbt_test(tmp_path, warehouse, None, rows_since="2026-11-10") == 0
     # A duplicate inside the window (and one with an unknown date) is still found.
-    _staged_signals(
-        warehouse, [("g1", "2026-10-01"), ("g1", "2026-10-01"), ("g4", None), ("g4", "2026-11-11")]
-    )
-    assert _dbt_test(tmp_path, warehouse, window) == 1
+    _staged_signals(warehouse, [*old_duplicate, ("g4", None), ("g4", "2026-11-11")])
     assert _dbt_test(tmp_path, warehouse, None, rows_since="2026-11-10") == 1
+    # The same window set by hand, as the var.
+    _staged_signals(warehouse, [*old_duplicate, ("g3", "2026-11-12")])
+    window = {"test_rows_since": "2026-11-10", "test_window_days": 7}
+    assert _dbt_test(tmp_path, warehouse, window) == 0
 
 
 def test_the_window_starts_at_the_previous_build_or_the_runs_earlier_date(warehouse) -> None:
