@@ -26,6 +26,7 @@ from orchestration.lib.build_fingerprint import (
 )
 from orchestration.lib.dbt_cli import dbt_failure_summary, prune_run_folders
 from orchestration.lib.progress import DBT_NODE_LOG_PREFIX
+from orchestration.lib.publish_postgres import published_run_id
 from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
 from orchestration.lib.run_window import checked_rows_since
 from orchestration.lib.spark_lake import mirror_spark_tables, on_spark
@@ -140,8 +141,13 @@ def abm_dbt_models(
         else _fingerprint(context, abm_settings, config.as_of_date.strip() or None)
     )
     if fingerprint is not None and context.run.job_name == DAILY_REFRESH:
+        postgres = abm_settings.postgres()
         decision = decide(
-            fingerprint, warehouse, abm_settings.serving(), abm_settings.forces_rebuild()
+            fingerprint,
+            warehouse,
+            abm_settings.serving(),
+            abm_settings.forces_rebuild(),
+            None if postgres is None else (lambda run: published_run_id(postgres) == run),
         )
         context.log.info(decision.message)
         if not decision.build:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -244,9 +245,17 @@ def _published(serving: Path) -> tuple[str, str, str]:
     return tuple(str(value or "") for value in row) if row else ("", "", "")  # type: ignore[return-value]
 
 
-def decide(current: Fingerprint, warehouse: Path, serving: Path, force: bool) -> Decision:
+def decide(
+    current: Fingerprint,
+    warehouse: Path,
+    serving: Path,
+    force: bool,
+    holds_publication: Callable[[str], bool] | None = None,
+) -> Decision:
     """Build unless the last publication was built from `current` by the build the
-    warehouse holds; anything unreadable means build."""
+    warehouse holds; anything unreadable means build. `holds_publication(run_id)`: whether
+    the other publication targets (Postgres) hold that publication too; when one does
+    not (its last publication failed), the run builds and publishes again."""
     if force:
         return Decision(True, "ABM_FORCE_REBUILD is set")
     if not serving.exists():
@@ -266,4 +275,6 @@ def decide(current: Fingerprint, warehouse: Path, serving: Path, force: bool) ->
         return Decision(True, since + ", ".join(changed))
     if built_run != published_run or Fingerprint.from_json(built_json) != published:
         return Decision(True, "the warehouse's last build is not the published one")
+    if holds_publication is not None and not holds_publication(published_run):
+        return Decision(True, "Postgres does not hold the last publication")
     return Decision(False, "nothing changed", published_at)

@@ -139,3 +139,11 @@ def test_the_summary_of_a_skipped_run_says_nothing_new_and_is_no_failure(
     assert "nothing new since 2026-12-06T06:00:00+00:00: the published marts stay" in out
     assert "result: UP TO DATE" in out
     assert "FAILED" not in out and "rebuilt from the same raw data" not in out
+
+
+def test_a_postgres_publication_that_lags_builds_and_publishes_again(published) -> None:
+    """After a failed Postgres publication, the next run must not skip: it publishes again."""
+    warehouse, serving, fingerprint = published
+    assert decide(fingerprint, warehouse, serving, False, lambda run: run == "run-1").build is False
+    lagging = decide(fingerprint, warehouse, serving, False, lambda run: run == "run-0")
+    assert lagging.reason == "Postgres does not hold the last publication"
