@@ -187,7 +187,7 @@ def publish(
                 # Sorted rows: two runs on the same inputs write the same bytes, so a
                 # checksum of the export proves "nothing changed".
                 con.execute(
-                    f'copy (select * from marts."{mart}" order by all) '
+                    f"copy (select * from marts.\"{mart}\" order by all) "
                     f"to '{mart_dir / 'data.parquet'}' (format parquet)"
                 )
             # What the published build was built from, when this run built it: the next

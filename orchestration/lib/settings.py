@@ -92,7 +92,9 @@ INGEST_MEMORY_LIMIT = Setting(
     "e.g. 2GB); past it the file spills to a temp folder",
 )
 SCHEDULE_CRON = Setting("ABM_SCHEDULE_CRON", "0 6 * * *", "when the daily refresh runs")
-SCHEDULE_TIMEZONE = Setting("ABM_SCHEDULE_TIMEZONE", "UTC", "the time zone of ABM_SCHEDULE_CRON")
+SCHEDULE_TIMEZONE = Setting(
+    "ABM_SCHEDULE_TIMEZONE", "UTC", "the time zone of ABM_SCHEDULE_CRON"
+)
 BACKFILL_START = Setting(
     "ABM_BACKFILL_START",
     "2025-01-01",
