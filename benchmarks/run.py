@@ -11,7 +11,8 @@ Per size, what a deployment pays:
 - day 2, `daily_refresh`: the held-back files land and `make run`'s runner refreshes
   day 1's warehouse through the Dagster job `daily_refresh` (ingest the new files,
   incremental dbt build, checks, publication), as the schedule does every morning;
-- `no_change_refresh`: the same job again with nothing new landed;
+- `no_change_refresh`: the same job again with nothing new landed (it skips the dbt build
+  and the publication when nothing changed since the last one: no dbt nodes to list);
 - the 10 slowest dbt nodes of each of the three builds, from their run_results.json.
 """
 
@@ -227,7 +228,15 @@ def daily_runs(size: str, root: Path, env: dict[str, str]) -> list[PhaseResult]:
     for phase, build in (("daily_refresh", "daily run"), ("no_change_refresh", "no-change run")):
         target = root / f"target-{phase}"
         phase_env = {**refresh_env, "DBT_TARGET_PATH": str(target)}
-        results.append(run_phase(size, phase, runner, phase_env, REFRESH_EXIT))
+        result = run_phase(size, phase, runner, phase_env, REFRESH_EXIT)
+        results.append(result)
+        if result.outcome == "published" and not list(target.glob("*/run_results.json")):
+            # Nothing new since the last publication: the run skipped dbt and publication.
+            result.outcome = "up to date (dbt build skipped)"
+            DBT_WORK.setdefault(size, []).append(
+                {"build": build, "executed": 0, "skipped": 0, "node_seconds": 0.0, "elapsed": 0.0}
+            )
+            continue
         record_top_nodes(size, build, latest_run_results(target))
     return results
 

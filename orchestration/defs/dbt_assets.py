@@ -13,10 +13,20 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration.defs.jobs import DAILY_REFRESH
 from orchestration.defs.project import WRITER_POOL, dbt_project
 from orchestration.defs.resources import AbmSettings
+from orchestration.lib.build_fingerprint import (
+    UNCHANGED_METADATA,
+    Fingerprint,
+    clear_build_record,
+    current_fingerprint,
+    decide,
+    record_build,
+)
 from orchestration.lib.dbt_cli import dbt_failure_summary, environ_set, prune_run_folders
 from orchestration.lib.progress import DBT_NODE_LOG_PREFIX
+from orchestration.lib.publish_postgres import published_run_id
 from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
 from orchestration.lib.run_window import checked_rows_since
 from orchestration.lib.spark_lake import mirror_spark_tables, on_spark
@@ -68,12 +78,18 @@ def with_row_counts(events: list[Any], manifest: Mapping[str, Any], warehouse: P
     return counted
 
 
+# A skipped build leaves an observation on the scoring mart, with UNCHANGED_METADATA: the
+# UI and the runner's summary (orchestration/lib/runner.py) say why nothing was built.
+UNCHANGED_ON_MODEL = "account_tiers"
+
+
 def _build(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
     args: list[str],
     warehouse: Path,
     env: Mapping[str, str],
+    fingerprint: Fingerprint | None = None,
 ) -> Iterator[Any]:
     with environ_set(env):  # dbt's process starts here and inherits `env`
         invocation = dbt.cli(args, context=context, raise_on_error=False)
@@ -91,6 +107,8 @@ def _build(
         # publication read them there (orchestration/lib/spark_lake.py).
         mirrored = mirror_spark_tables(warehouse)
         context.log.info(f"{len(mirrored)} Spark tables readable in {warehouse}")
+    if fingerprint is not None and invocation.is_successful():
+        record_build(warehouse, context.run.run_id, fingerprint)
     yield from with_row_counts(events, invocation.manifest, warehouse)
     if not invocation.is_successful():
         results = invocation.get_artifact("run_results.json")
@@ -117,10 +135,55 @@ def abm_dbt_models(
     config: DbtRunConfig,
 ):
     warehouse = abm_settings.warehouse()
+    # Only a whole build is fingerprinted (a subset built from the UI is not the published
+    # build), and only the daily refresh, which publishes, may skip it.
+    fingerprint = (
+        None
+        if context.is_subset
+        else _fingerprint(context, abm_settings, config.as_of_date.strip() or None)
+    )
+    if fingerprint is not None and context.run.job_name == DAILY_REFRESH:
+        postgres = abm_settings.postgres()
+        decision = decide(
+            fingerprint,
+            warehouse,
+            abm_settings.serving(),
+            abm_settings.forces_rebuild(),
+            None if postgres is None else (lambda run: published_run_id(postgres) == run),
+        )
+        context.log.info(decision.message)
+        if not decision.build:
+            # No output: the publication and everything after it are skipped, and the
+            # published marts stay (they were built from the same inputs).
+            yield _unchanged(context, decision.published_at)
+            return
+    clear_build_record(warehouse)
     as_of = config.as_of_date.strip() or abm_settings.run_as_of()
     # On a warehouse that holds a build, tests on history check the rows this run can change.
     since = checked_rows_since(warehouse, as_of)
     if since:
         context.log.info(f"tests on history tables check rows dated from {since} (less the window)")
     args = abm_settings.dbt_build_args(config.as_of_date.strip() or None)
-    yield from _build(context, dbt, args, warehouse, abm_settings.dbt_build_env(since))
+    env = abm_settings.dbt_build_env(since)
+    yield from _build(context, dbt, args, warehouse, env, fingerprint)
+
+
+def _fingerprint(
+    context: dg.AssetExecutionContext, abm_settings: AbmSettings, as_of_date: str | None
+) -> Fingerprint | None:
+    """What this build would be built from; None (then: build) when it cannot be read."""
+    try:
+        return current_fingerprint(abm_settings.warehouse(), abm_settings.run_overrides(as_of_date))
+    except Exception as error:  # noqa: BLE001 - whatever it is, the safe answer is: build
+        context.log.warning(f"no build fingerprint ({error}): building")
+        return None
+
+
+def _unchanged(context: dg.AssetExecutionContext, published_at: str) -> dg.AssetObservation:
+    keys = sorted(context.selected_asset_keys, key=lambda key: key.to_user_string())
+    key = next((k for k in keys if k.path[-1] == UNCHANGED_ON_MODEL), keys[0])
+    return dg.AssetObservation(
+        asset_key=key,
+        description=f"nothing new since {published_at}: the dbt build was skipped",
+        metadata={UNCHANGED_METADATA: published_at},
+    )

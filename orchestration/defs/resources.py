@@ -36,6 +36,7 @@ class AbmSettings(dg.ConfigurableResource):
     crm_dir: str = _field("crm_dir")
     as_of: str = _field("as_of")
     dbt_vars: str = _field("dbt_vars")
+    force_rebuild: str = _field("force_rebuild")
     alert_webhook: str = _field("alert_webhook")
     freshness_days: str = _field("freshness_days")
     max_quarantine_share: str = _field("max_quarantine_share")
@@ -106,6 +107,15 @@ class AbmSettings(dg.ConfigurableResource):
         """The scoring date this run's vars set (YYYY-MM-DD), or None: the latest event."""
         value = dbt_cli.dbt_var_overrides(self.dbt_vars, self.as_of).get("as_of_date")
         return (str(value).strip() or None) if value else None
+
+    def forces_rebuild(self) -> bool:
+        """ABM_FORCE_REBUILD set: build even when nothing changed since the publication."""
+        return bool(self.force_rebuild.strip())
+
+    def run_overrides(self, as_of_date: str | None = None) -> dict[str, Any]:
+        """The vars this run gives dbt on top of dbt_project.yml (a backfill's date wins)."""
+        overrides = dbt_cli.dbt_var_overrides(self.dbt_vars, self.as_of)
+        return {**overrides, "as_of_date": as_of_date} if as_of_date else overrides
 
     def run_vars(self) -> dict[str, Any]:
         """dbt_project.yml vars with this run's overrides: what dbt built with."""

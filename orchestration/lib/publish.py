@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib import settings
+from orchestration.lib.build_fingerprint import built_fingerprint
 from orchestration.lib.check_results import COLUMNS as CHECK_COLUMNS
 from orchestration.lib.check_results import CheckResult, as_rows
 
@@ -189,10 +190,19 @@ def publish(
                     f"copy (select * from marts.\"{mart}\" order by all) "
                     f"to '{mart_dir / 'data.parquet'}' (format parquet)"
                 )
+            # What the published build was built from, when this run built it: the next
+            # refresh skips its build if nothing differs (orchestration/lib/build_fingerprint.py).
+            built_run, fingerprint = built_fingerprint(con, "build")
             con.execute(
                 "create table marts._publication as select ? as published_at, ? as run_id, "
-                "? as row_counts, ? as load_summary",
-                [published_at, run_id, json.dumps(row_counts, sort_keys=True), load_summary(con)],
+                "? as row_counts, ? as load_summary, cast(? as varchar) as build_fingerprint",
+                [
+                    published_at,
+                    run_id,
+                    json.dumps(row_counts, sort_keys=True),
+                    load_summary(con),
+                    fingerprint if run_id and built_run == run_id else None,
+                ],
             )
             write_check_results(con, check_results or [])
             con.execute("detach build")

@@ -305,6 +305,18 @@ def _lock_published(cur: psycopg.Cursor, wait_seconds: float) -> None:
             time.sleep(0.2)
 
 
+def published_run_id(target: PostgresTarget) -> str | None:
+    """The run whose publication Postgres holds; None when it cannot be read (or none)."""
+    try:
+        with psycopg.connect(target.conninfo()) as pg, pg.cursor() as cur:
+            table = sql.Identifier(SCHEMA, "_publication")
+            cur.execute(sql.SQL("select run_id from {}").format(table))
+            row = cur.fetchone()
+    except psycopg.Error:
+        return None
+    return str(row[0]) if row else None
+
+
 def publish_postgres(
     serving_path: Path,
     marts: list[str],

@@ -22,6 +22,7 @@ import duckdb
 
 from orchestration.defs.jobs import DAILY_REFRESH
 from orchestration.lib import progress, settings
+from orchestration.lib.build_fingerprint import UNCHANGED_METADATA
 from orchestration.lib.check_results import reason_of
 from orchestration.lib.ingest.inventory import has_landed_files, unclaimed_files
 from orchestration.lib.liveness import reconcile, this_process_tags
@@ -154,6 +155,9 @@ class RunReport:
     # Whether this run materialized the serving publication (a run can succeed while a
     # skipped publication step did nothing: then the last publication stands).
     published: bool = True
+    # When nothing changed since the last publication, its time: the dbt build and the
+    # publication were skipped and the published marts stand (build_fingerprint.py).
+    unchanged_since: str | None = None
 
 
 def print_summary(report: RunReport) -> None:
@@ -177,7 +181,13 @@ def print_summary(report: RunReport) -> None:
             print(f"rows in quarantine (all runs) {total_quarantined:>8,}")
             for sentence in icp_summary(con):
                 print(sentence)
-            if files_loaded_by_run(con, report.started_at) == 0:
+            if report.unchanged_since is not None:
+                print(
+                    f"nothing new since {report.unchanged_since}: the published marts stay "
+                    "as they are (dbt build and publication skipped; ABM_FORCE_REBUILD=1 "
+                    "rebuilds anyway)"
+                )
+            elif files_loaded_by_run(con, report.started_at) == 0:
                 print(
                     "no new files were loaded by this run: the marts were rebuilt from the "
                     "same raw data (land new files under the landing folder to change them)"
@@ -204,6 +214,8 @@ def print_summary(report: RunReport) -> None:
         print(f"full log: {report.log_path}")
     if report.succeeded and not checks.failed and report.published:
         print("result: PUBLISHED")
+    elif report.succeeded and not checks.failed and report.unchanged_since is not None:
+        print(f"result: UP TO DATE - the publication of {report.unchanged_since} stands")
     elif report.succeeded and not checks.failed:
         print(
             "result: FAILED - the run finished but its publication step did not run; the "
@@ -364,10 +376,28 @@ def main() -> int:
         event.asset_key for event in result.get_asset_materialization_events()
     }
     report = RunReport(
-        warehouse, checks, result.success, started_at, step_failures(result), log_path, published
+        warehouse,
+        checks,
+        result.success,
+        started_at,
+        step_failures(result),
+        log_path,
+        published,
+        unchanged_since(result),
     )
     print_summary(report)
-    return 0 if result.success and not checks.failed and published else EXIT_FAILED
+    done = published or report.unchanged_since is not None
+    return 0 if result.success and not checks.failed and done else EXIT_FAILED
+
+
+def unchanged_since(result: dg.ExecuteInProcessResult) -> str | None:
+    """When the standing publication was made, if this run skipped its build as unchanged."""
+    for event in result.get_asset_observation_events():
+        observation = event.event_specific_data.asset_observation
+        value = observation.metadata.get(UNCHANGED_METADATA)
+        if value is not None:
+            return str(getattr(value, "value", value))
+    return None
 
 
 if __name__ == "__main__":

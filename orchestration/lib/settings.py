@@ -55,6 +55,11 @@ AS_OF = Setting(
 DBT_VARS = Setting(
     "ABM_DBT_VARS", "", "a JSON object of dbt vars for one run, on top of dbt_project.yml"
 )
+FORCE_REBUILD = Setting(
+    "ABM_FORCE_REBUILD",
+    "",
+    "1 (any value): build and publish even when nothing changed since the last publication",
+)
 ALERT_WEBHOOK = Setting(
     "ABM_ALERT_WEBHOOK",
     "",
@@ -211,6 +216,7 @@ RUN_SETTINGS = {
     "crm_dir": CRM_DIR,
     "as_of": AS_OF,
     "dbt_vars": DBT_VARS,
+    "force_rebuild": FORCE_REBUILD,
     "alert_webhook": ALERT_WEBHOOK,
     "freshness_days": FRESHNESS_DAYS,
     "max_quarantine_share": MAX_QUARANTINE_SHARE,

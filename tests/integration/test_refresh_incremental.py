@@ -1,15 +1,20 @@
-"""A failing blocking check stops the publication, the next good run publishes, and an
-incremental run over stored history equals a full build."""
+"""A failing blocking check stops the publication, the next good run publishes, an
+incremental run over stored history equals a full build, and a run with nothing new
+skips the build and keeps the publication (a var, scoring date, seed or file change builds)."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import BuiltWarehouse
+from tests.conftest import PROJECT_DIR, BuiltWarehouse
 from tests.integration.deployments import (
     deploy_copy,
     differing_tables,
@@ -18,6 +23,7 @@ from tests.integration.deployments import (
     materialized,
     publication_run_id,
     run_refresh,
+    tree_digest,
 )
 
 # --- a failing blocking check, then an incremental run, against a full build ----------
@@ -120,3 +126,130 @@ def test_each_table_materialization_carries_its_row_count(withheld_then_delivere
             name: con.execute(f"select count(*) from {name}").fetchone()[0] for name in reported
         }
     assert reported == stored
+
+
+# --- nothing new since the last publication: the build and the publication are skipped --
+
+
+@pytest.fixture(scope="module")
+def then_nothing_new(withheld_then_delivered, tmp_path_factory):
+    """Day 3: `make run`'s runner again with nothing new landed (a skipped run is cheap)."""
+    deployment, _, incremental, *_ = withheld_then_delivered
+    assert incremental.success
+    serving, exports = file_digest(deployment.serving), tree_digest(deployment.exports)
+    dagster_home = tmp_path_factory.mktemp("nothing_new_dh")
+    shutil.copy2(PROJECT_DIR / "orchestration" / "dagster.yaml", dagster_home / "dagster.yaml")
+    env = {
+        **os.environ,
+        **deployment.env(),
+        "DAGSTER_HOME": str(dagster_home),
+        "ABM_PLAIN_PROGRESS": "1",
+        "ABM_FORCE_REBUILD": "",
+    }
+    runner = subprocess.run(
+        [sys.executable, "-m", "orchestration.lib.runner"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return deployment, incremental, runner, serving, exports
+
+
+def test_a_refresh_with_nothing_new_skips_the_build_and_keeps_the_publication(
+    then_nothing_new,
+) -> None:
+    deployment, incremental, runner, serving, exports = then_nothing_new
+    assert runner.returncode == 0, runner.stdout + runner.stderr
+    assert "nothing new since " in runner.stdout
+    assert "the published marts stay as they are" in runner.stdout
+    assert "result: UP TO DATE" in runner.stdout
+    assert "dbt build (staging, intermediate, marts, tests): done" in runner.stdout
+    assert "publish the BI marts: skipped" in runner.stdout
+    # Byte-identical: the skipped run wrote neither the serving file nor the exports.
+    assert file_digest(deployment.serving) == serving
+    assert tree_digest(deployment.exports) == exports
+    assert publication_run_id(deployment.serving) == incremental.run_id
+
+
+def _decision(deployment, project_dir: Path = PROJECT_DIR, warehouse: Path | None = None):
+    """What the dbt step of a refresh started now would decide, with this environment."""
+    from orchestration.lib import settings
+    from orchestration.lib.build_fingerprint import current_fingerprint, decide
+    from orchestration.lib.dbt_cli import dbt_var_overrides
+
+    warehouse = warehouse or deployment.warehouse
+    current = current_fingerprint(warehouse, dbt_var_overrides(), project_dir)
+    force = bool(settings.FORCE_REBUILD.value())
+    return decide(current, warehouse, deployment.serving, force)
+
+
+def test_a_var_change_a_new_scoring_date_or_the_force_switch_builds(
+    then_nothing_new, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deployment, *_ = then_nothing_new
+    for name, value in deployment.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ABM_DBT_VARS", "")
+    monkeypatch.setenv("ABM_AS_OF", "")
+    monkeypatch.setenv("ABM_FORCE_REBUILD", "")
+    assert not _decision(deployment).build  # the state the skipped run saw
+    monkeypatch.setenv("ABM_DBT_VARS", '{"tiers_capacity": {"tier_1": 5, "tier_2": 25}}')
+    decision = _decision(deployment)
+    assert decision.build and "dbt vars" in decision.reason
+    monkeypatch.setenv("ABM_DBT_VARS", "")
+    monkeypatch.setenv("ABM_AS_OF", "2030-01-01")
+    decision = _decision(deployment)
+    assert decision.build and "scoring date" in decision.reason
+    monkeypatch.setenv("ABM_AS_OF", "")
+    monkeypatch.setenv("ABM_FORCE_REBUILD", "1")
+    assert _decision(deployment).reason == "ABM_FORCE_REBUILD is set"
+
+
+def test_a_seed_edit_builds(then_nothing_new, tmp_path: Path, monkeypatch) -> None:
+    """The project copied with one seed row changed: only the dbt project differs."""
+    from orchestration.lib.build_fingerprint import CODE_PARTS, DBT_PROJECT_PARTS
+
+    deployment, *_ = then_nothing_new
+    for name, value in {**deployment.env(), "ABM_DBT_VARS": "", "ABM_AS_OF": ""}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ABM_FORCE_REBUILD", "")
+    project = tmp_path / "project"
+    for part in (*DBT_PROJECT_PARTS, *CODE_PARTS):
+        source = PROJECT_DIR / part
+        if source.is_dir():
+            shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            (project / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, project / part)
+    assert not _decision(deployment, project).build
+    seed = sorted((project / "seeds").rglob("*.csv"))[0]
+    seed.write_text(seed.read_text() + seed.read_text().splitlines()[-1] + "\n")
+    decision = _decision(deployment, project)
+    assert decision.build
+    assert decision.reason.endswith(
+        ": dbt project files (models, macros, seeds, snapshots, tests, yml)"
+    )
+
+
+def test_a_new_landed_file_builds(then_nothing_new, tmp_path: Path, monkeypatch) -> None:
+    """A new file ingested into a copy of the warehouse: the landed data differs."""
+    from orchestration.lib.ingest import ingest_table
+
+    deployment, *_ = then_nothing_new
+    for name, value in {**deployment.env(), "ABM_DBT_VARS": "", "ABM_AS_OF": ""}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ABM_FORCE_REBUILD", "")
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy2(deployment.warehouse, warehouse)
+    landing = tmp_path / "landing"
+    accounts = sorted((deployment.landing / "crm" / "account").glob("*.csv"))[-1]
+    lines = accounts.read_text().splitlines(keepends=True)
+    new_file = landing / "crm" / "account" / "2099-01-01_accounts.csv"
+    new_file.parent.mkdir(parents=True)
+    new_file.write_text(lines[0] + lines[1])  # one account again, in a new file
+    result = ingest_table(warehouse, landing, "crm", "account")
+    assert [f.status for f in result.files] == ["loaded"]
+    decision = _decision(deployment, warehouse=warehouse)
+    assert decision.build and decision.reason.endswith(": landed data (raw tables and load log)")
