@@ -119,6 +119,14 @@ PG_READER_PASSWORD = Setting(
     "",
     "when set, the reader role can log in with it (else it is created NOLOGIN)",
 )
+# The `spark` dbt target's lake (profiles.yml, README "Running on Spark"). Not a Dagster
+# resource field: export_defaults() pins it to its absolute path for dbt and Spark.
+LAKE_DIR = Setting(
+    "ABM_LAKE_DIR",
+    "data/lake",
+    "the lake of the `spark` target: the raw layer as Parquet (raw/), Spark's tables "
+    "(spark-warehouse/) and its Derby metastore (metastore_db/)",
+)
 PG_LOCK_WAIT = Setting(
     "ABM_PG_LOCK_WAIT",
     "60",
@@ -137,6 +145,11 @@ def warehouse_path(raw: str | None = None) -> Path:
 
 def landing_dir(raw: str | None = None) -> Path:
     return project_path(LANDING_DIR.value(raw))
+
+
+def lake_dir(raw: str | None = None) -> Path:
+    """The lake folder, absolute (a relative ABM_LAKE_DIR is under the project folder)."""
+    return project_path(LAKE_DIR.value(raw))
 
 
 def serving_path(raw: str | None = None) -> Path:
@@ -229,3 +242,6 @@ def export_defaults() -> None:
     for setting in RUN_SETTINGS.values():
         if not os.environ.get(setting.env):
             os.environ[setting.env] = setting.default
+    # Absolute, resolved here once: Spark and its Derby metastore (profiles.yml) would
+    # resolve a relative lake against their own working folders (once more for Derby).
+    os.environ[LAKE_DIR.env] = str(lake_dir())
