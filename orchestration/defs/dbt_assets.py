@@ -19,6 +19,7 @@ from orchestration.lib.dbt_cli import dbt_failure_summary, prune_run_folders
 from orchestration.lib.progress import DBT_NODE_LOG_PREFIX
 from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
 from orchestration.lib.run_window import checked_rows_since
+from orchestration.lib.settings import skip_dbt_tests
 from orchestration.lib.spark_lake import mirror_spark_tables, on_spark
 
 
@@ -118,4 +119,6 @@ def abm_dbt_models(
     if since:
         context.log.info(f"tests on history tables check rows dated from {since} (less the window)")
     args = abm_settings.dbt_build_args(since, config.as_of_date.strip() or None)
+    if skip_dbt_tests():
+        context.log.warning("ABM_SKIP_DBT_TESTS is set: this build leaves out the dbt tests")
     yield from _build(context, dbt, args, warehouse)

@@ -127,6 +127,13 @@ LAKE_DIR = Setting(
     "the lake of the `spark` target: the raw layer as Parquet (raw/), Spark's tables "
     "(spark-warehouse/) and its Derby metastore (metastore_db/)",
 )
+# Not a Dagster resource field either: a test's switch, never a refresh's default.
+SKIP_DBT_TESTS = Setting(
+    "ABM_SKIP_DBT_TESTS",
+    "",
+    "1: the dbt build leaves out its data tests (their asset checks do not run); only "
+    "for the Spark side of the sameness test, whose DuckDB side runs them all",
+)
 PG_LOCK_WAIT = Setting(
     "ABM_PG_LOCK_WAIT",
     "60",
@@ -231,6 +238,10 @@ RUN_SETTINGS = {
     "pg_reader_password": PG_READER_PASSWORD,
     "pg_lock_wait": PG_LOCK_WAIT,
 }
+
+
+def skip_dbt_tests(raw: str | None = None) -> bool:
+    return SKIP_DBT_TESTS.value(raw).strip().lower() in ("1", "true", "yes")
 
 
 def export_defaults() -> None:
