@@ -53,6 +53,11 @@ SCHEDULED_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 SPARK_EXCLUDE = ["--exclude", "resource_type:snapshot+"]
 
 
+# ABM_SKIP_DBT_TESTS=1 (settings.py): seeds and models only, no data tests. Off by
+# default; the Spark sameness test sets it for its Spark side (README "Running on Spark").
+SKIP_TESTS = ["--exclude-resource-type", "test"]
+
+
 def dbt_build_args(
     vars_json: str | None = None,
     as_of: str | None = None,
@@ -68,6 +73,8 @@ def dbt_build_args(
     args = list(SCHEDULED_BUILD)
     if (target or os.environ.get("ABM_DBT_TARGET")) == "spark":
         args += SPARK_EXCLUDE
+    if settings.skip_dbt_tests():
+        args += SKIP_TESTS
     if not overrides:
         return args
     return [*args, "--vars", json.dumps(overrides, sort_keys=True)]

@@ -130,6 +130,21 @@ PG_READER_PASSWORD = Setting(
     "",
     "when set, the reader role can log in with it (else it is created NOLOGIN)",
 )
+# The `spark` dbt target's lake (profiles.yml, README "Running on Spark"). Not a Dagster
+# resource field: export_defaults() pins it to its absolute path for dbt and Spark.
+LAKE_DIR = Setting(
+    "ABM_LAKE_DIR",
+    "data/lake",
+    "the lake of the `spark` target: the raw layer as Parquet (raw/), Spark's tables "
+    "(spark-warehouse/) and its Derby metastore (metastore_db/)",
+)
+# Not a Dagster resource field either: a test's switch, never a refresh's default.
+SKIP_DBT_TESTS = Setting(
+    "ABM_SKIP_DBT_TESTS",
+    "",
+    "1: the dbt build leaves out its data tests (their asset checks do not run); only "
+    "for the Spark side of the sameness test, whose DuckDB side runs them all",
+)
 PG_LOCK_WAIT = Setting(
     "ABM_PG_LOCK_WAIT",
     "60",
@@ -148,6 +163,11 @@ def warehouse_path(raw: str | None = None) -> Path:
 
 def landing_dir(raw: str | None = None) -> Path:
     return project_path(LANDING_DIR.value(raw))
+
+
+def lake_dir(raw: str | None = None) -> Path:
+    """The lake folder, absolute (a relative ABM_LAKE_DIR is under the project folder)."""
+    return project_path(LAKE_DIR.value(raw))
 
 
 def serving_path(raw: str | None = None) -> Path:
@@ -232,6 +252,10 @@ RUN_SETTINGS = {
 }
 
 
+def skip_dbt_tests(raw: str | None = None) -> bool:
+    return SKIP_DBT_TESTS.value(raw).strip().lower() in ("1", "true", "yes")
+
+
 def export_defaults() -> None:
     """Give every unset (or empty) run setting its default in this process's environment.
 
@@ -241,3 +265,6 @@ def export_defaults() -> None:
     for setting in RUN_SETTINGS.values():
         if not os.environ.get(setting.env):
             os.environ[setting.env] = setting.default
+    # Absolute, resolved here once: Spark and its Derby metastore (profiles.yml) would
+    # resolve a relative lake against their own working folders (once more for Derby).
+    os.environ[LAKE_DIR.env] = str(lake_dir())

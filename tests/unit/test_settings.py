@@ -3,6 +3,7 @@ EnvVar, and every check reads the vars of the run it checks."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -29,6 +30,20 @@ def test_every_run_setting_is_an_env_var_of_the_resource(monkeypatch: pytest.Mon
         assert f"`{setting.env}`" in readme, f"{setting.env} is not documented"
         # Dagster's EnvVar has no default: an unset variable gets its default exported.
         assert value.get_value() == setting.default
+
+
+def test_the_lake_is_one_absolute_folder_under_the_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    for setting in settings.RUN_SETTINGS.values():
+        monkeypatch.setenv(setting.env, setting.default)
+    monkeypatch.delenv("ABM_LAKE_DIR", raising=False)
+    assert settings.lake_dir() == PROJECT_DIR / "data" / "lake"
+    # dbt and Spark get it absolute: Derby would resolve a relative one a second time.
+    monkeypatch.setenv("ABM_LAKE_DIR", "")
+    settings.export_defaults()
+    assert os.environ["ABM_LAKE_DIR"] == str(PROJECT_DIR / "data" / "lake")
+    monkeypatch.setenv("ABM_LAKE_DIR", "elsewhere/lake")
+    settings.export_defaults()
+    assert os.environ["ABM_LAKE_DIR"] == str(PROJECT_DIR / "elsewhere" / "lake")
 
 
 def test_paths_are_relative_to_the_project_and_empty_means_default(tmp_path: Path) -> None:

@@ -69,3 +69,16 @@ def test_spark_builds_leave_snapshots_out(monkeypatch: pytest.MonkeyPatch) -> No
     args = dbt_build_args('{"icp_fit_steps": 3}')
     assert args[args.index("--exclude") + 1] == "resource_type:snapshot+"
     assert args[-2] == "--vars"
+
+
+def test_dbt_tests_are_left_out_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ABM_SKIP_DBT_TESTS (the Spark side of the sameness test) is off unless set to 1."""
+    monkeypatch.delenv("ABM_SKIP_DBT_TESTS", raising=False)
+    for target in (None, "spark"):
+        assert "test" not in dbt_build_args(target=target)
+    monkeypatch.setenv("ABM_SKIP_DBT_TESTS", "0")
+    assert "test" not in dbt_build_args(target="spark")
+    monkeypatch.setenv("ABM_SKIP_DBT_TESTS", "1")
+    args = dbt_build_args(target="spark")
+    assert args[-2:] == ["--exclude-resource-type", "test"]
+    assert args[:3] == ["build", "--exclude-resource-type", "unit_test"]

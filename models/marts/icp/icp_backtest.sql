@@ -93,7 +93,7 @@ overall as (
         sum(losses) as losses,
         case
             when sum(wins) > 0 and sum(losses) > 0
-                then sum(wins * (losses_below + losses / 2.0)) / (1.0 * sum(wins) * sum(losses))
+                then sum(wins * (losses_below + losses / 2.0)) / (cast(sum(wins) as {{ type_double() }}) * sum(losses))
         end as auc
     from ranked
 ),

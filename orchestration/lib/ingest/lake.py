@@ -9,22 +9,22 @@ as one Parquet file. On the `spark` dbt target an on-run-start hook
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import duckdb
 
+from orchestration.lib import settings
 from orchestration.lib.ingest.contracts import CONTRACT_TABLES, raw_table_name
 from orchestration.lib.ingest.readers import quote_identifier
-from orchestration.lib.settings import project_path, warehouse_path
+from orchestration.lib.settings import warehouse_path
 
 PARQUET_FILE = "part-00000.parquet"
 
 
 def lake_dir() -> Path:
-    """The lake folder: ABM_LAKE_DIR, default data/lake (as profiles.yml's `spark` target)."""
-    return project_path(os.environ.get("ABM_LAKE_DIR") or "data/lake")
+    """The lake folder: ABM_LAKE_DIR, default data/lake under the project (settings.py)."""
+    return settings.lake_dir()
 
 
 def raw_table_dir(lake: Path, table: str) -> Path:
