@@ -173,6 +173,14 @@ def test_a_refresh_with_nothing_new_skips_the_build_and_keeps_the_publication(
     assert publication_run_id(deployment.serving) == incremental.run_id
 
 
+def _as_the_deployment(deployment, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deployment's paths, and no var, scoring date or force switch of the caller's."""
+    for name, value in deployment.env().items():
+        monkeypatch.setenv(name, value)
+    for name in ("ABM_DBT_VARS", "ABM_AS_OF", "ABM_FORCE_REBUILD"):
+        monkeypatch.setenv(name, "")
+
+
 def _decision(deployment, project_dir: Path = PROJECT_DIR, warehouse: Path | None = None):
     """What the dbt step of a refresh started now would decide, with this environment."""
     from orchestration.lib import settings
@@ -189,11 +197,7 @@ def test_a_var_change_a_new_scoring_date_or_the_force_switch_builds(
     then_nothing_new, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     deployment, *_ = then_nothing_new
-    for name, value in deployment.env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("ABM_DBT_VARS", "")
-    monkeypatch.setenv("ABM_AS_OF", "")
-    monkeypatch.setenv("ABM_FORCE_REBUILD", "")
+    _as_the_deployment(deployment, monkeypatch)
     assert not _decision(deployment).build  # the state the skipped run saw
     monkeypatch.setenv("ABM_DBT_VARS", '{"tiers_capacity": {"tier_1": 5, "tier_2": 25}}')
     decision = _decision(deployment)
@@ -212,9 +216,7 @@ def test_a_seed_edit_builds(then_nothing_new, tmp_path: Path, monkeypatch) -> No
     from orchestration.lib.build_fingerprint import CODE_PARTS, DBT_PROJECT_PARTS
 
     deployment, *_ = then_nothing_new
-    for name, value in {**deployment.env(), "ABM_DBT_VARS": "", "ABM_AS_OF": ""}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("ABM_FORCE_REBUILD", "")
+    _as_the_deployment(deployment, monkeypatch)
     project = tmp_path / "project"
     for part in (*DBT_PROJECT_PARTS, *CODE_PARTS):
         source = PROJECT_DIR / part
@@ -238,9 +240,7 @@ def test_a_new_landed_file_builds(then_nothing_new, tmp_path: Path, monkeypatch)
     from orchestration.lib.ingest import ingest_table
 
     deployment, *_ = then_nothing_new
-    for name, value in {**deployment.env(), "ABM_DBT_VARS": "", "ABM_AS_OF": ""}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("ABM_FORCE_REBUILD", "")
+    _as_the_deployment(deployment, monkeypatch)
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy2(deployment.warehouse, warehouse)
     landing = tmp_path / "landing"
