@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from tests.saved_parse import SESSION_WAREHOUSE, reuse_session_parse
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # 3,000 accounts give the ICP model enough closed deals to learn what the issue's
 # accuracy tests ask for (backtest AUC within 0.03 of the planted truth's).
@@ -42,14 +44,15 @@ def dbt_bin() -> str:
 def pytest_sessionstart(session: pytest.Session) -> None:
     """dagster-dbt loads the manifest when the definitions are imported, and test
     modules import them at collection: parse before anything is collected. Under
-    pytest-xdist only the controller parses (before it starts the workers)."""
+    pytest-xdist only the controller parses (before it starts the workers). Its saved
+    parse is the one every test's dbt starts from (tests/saved_parse.py)."""
     if hasattr(session.config, "workerinput"):
         return
     subprocess.run(
         [dbt_bin(), "parse", "--quiet"],
         cwd=PROJECT_DIR,
         check=True,
-        env={**os.environ, "ABM_WAREHOUSE_PATH": ":memory:"},
+        env={**os.environ, "ABM_WAREHOUSE_PATH": SESSION_WAREHOUSE},
     )
 
 
@@ -137,9 +140,11 @@ def _build_warehouse(root: Path, outcome: Path) -> None:
 
     root.mkdir(parents=True, exist_ok=True)
     generate(SAMPLE_ACCOUNTS, SAMPLE_SEED, root / "landing", root / "truth")
+    env = {**_session_env(root), "DBT_TARGET_PATH": str(root / "target")}
+    reuse_session_parse(root / "target", env)
 
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in _session_env(root).items():
+        for name, value in env.items():
             patch.setenv(name, value)
         from orchestration.definitions import defs
         from orchestration.defs.jobs import DAILY_REFRESH

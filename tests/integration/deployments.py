@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from tests.conftest import BuiltWarehouse
+from tests.saved_parse import reuse_session_parse
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Deployment:
             "ABM_WAREHOUSE_PATH": str(self.warehouse),
             "ABM_SERVING_PATH": str(self.serving),
             "ABM_EXPORTS_DIR": str(self.exports),
+            "DBT_TARGET_PATH": str(self.root / "target"),
         }
 
 
@@ -46,6 +48,7 @@ def deploy_copy(built: BuiltWarehouse, root: Path, *, with_warehouse: bool = Tru
         wal = Path(f"{built.warehouse_path}.wal")
         if wal.exists():
             shutil.copy2(wal, f"{deployment.warehouse}.wal")
+    reuse_session_parse(root / "target", deployment.env())
     return deployment
 
 

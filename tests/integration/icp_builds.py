@@ -13,6 +13,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from tests.saved_parse import reuse_session_parse
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ICP_MARTS = ("icp_backtest", "icp_attribute_weights", "account_fit_scores")
 
@@ -54,6 +56,7 @@ def build_icp_warehouse(
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    reuse_session_parse(root / "target", env)
     vars_arg = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     _dbt(["build", "--select", *(f"+{mart}" for mart in ICP_MARTS), "--exclude", "test_type:unit",
           "--indirect-selection", "cautious", *vars_arg], env)

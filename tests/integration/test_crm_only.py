@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from sample_data import generate
+from tests.saved_parse import reuse_session_parse
 
 OPTIONAL_SOURCES = ("enrichment", "intent", "engagement")
 
@@ -24,6 +25,7 @@ def crm_only_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.setenv("ABM_WAREHOUSE_PATH", str(warehouse))
         patch.setenv("ABM_SERVING_PATH", str(root / "serving.duckdb"))
         patch.setenv("ABM_EXPORTS_DIR", str(root / "exports"))
+        patch.setenv("DBT_TARGET_PATH", str(reuse_session_parse(root / "target")))
         from orchestration.definitions import defs
         from orchestration.defs.jobs import DAILY_REFRESH
 

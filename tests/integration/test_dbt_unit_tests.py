@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import PROJECT_DIR, BuiltWarehouse, dbt_bin
+from tests.saved_parse import reuse_session_parse
 
 
 def test_every_dbt_unit_test_passes(built_warehouse: BuiltWarehouse, tmp_path: Path) -> None:
@@ -30,6 +31,7 @@ def test_every_dbt_unit_test_passes(built_warehouse: BuiltWarehouse, tmp_path: P
         "DBT_LOG_PATH": str(tmp_path / "logs"),
     }
     env.pop("ABM_DBT_VARS", None)
+    reuse_session_parse(target, env)
     completed = subprocess.run(
         [dbt_bin(), "test", "--select", "test_type:unit", "--target-path", str(target)],
         cwd=PROJECT_DIR,

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.saved_parse import reuse_session_parse
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AUC_TOLERANCE = 0.03
 GRADES = ("A", "B", "C", "D")
@@ -209,6 +211,7 @@ def test_a_seed_change_changes_the_scores(built_warehouse, tmp_path):
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    reuse_session_parse(tmp_path / "target", env)
     subprocess.run(
         [
             str(Path(sys.executable).parent / "dbt"),

@@ -13,6 +13,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from tests.saved_parse import reuse_session_parse
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DOMAIN_RULES = ("email_domain", "website_domain")
 
@@ -207,6 +209,7 @@ def test_account_snapshots_are_incremental_by_as_of_date(built_warehouse, tmp_pa
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    reuse_session_parse(tmp_path / "target", env)
     dbt = str(Path(sys.executable).parent / "dbt")
     for _ in range(2):
         subprocess.run(

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from tests.conftest import PROJECT_DIR, BuiltWarehouse
+from tests.saved_parse import reuse_session_parse
 
 
 def _dbt(args: list[str], warehouse: Path, tmp: Path) -> subprocess.CompletedProcess:
@@ -23,6 +24,7 @@ def _dbt(args: list[str], warehouse: Path, tmp: Path) -> subprocess.CompletedPro
         "DBT_TARGET_PATH": str(tmp / "target"),
         "DBT_LOG_PATH": str(tmp / "logs"),
     }
+    reuse_session_parse(tmp / "target", env)
     dbt = str(Path(sys.executable).parent / "dbt")
     return subprocess.run([dbt, *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
 

@@ -30,6 +30,7 @@ from tests.integration.deployments import (
     published_marts,
     tree_digest,
 )
+from tests.saved_parse import reuse_session_parse
 
 # --- SIGKILL mid-build, recovery, a reader, and identical repeated publications -------
 
@@ -82,6 +83,7 @@ def _start_abm_run(root: Path, dagster_home: Path, log: Path) -> subprocess.Pope
         "DBT_TARGET_PATH": str(root / "target"),
     }
     env.pop("ABM_PLAIN_PROGRESS", None)
+    reuse_session_parse(root / "target", env)
     return subprocess.Popen(
         [sys.executable, "-m", "orchestration.lib.cli", "run"],
         cwd=PROJECT_DIR,

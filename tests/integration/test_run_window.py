@@ -20,6 +20,7 @@ import pytest
 
 from orchestration.lib.dbt_cli import ROWS_SINCE_ENV, dbt_build_args, dbt_build_env
 from orchestration.lib.run_window import checked_rows_since, previous_scoring_date
+from tests.saved_parse import reuse_session_parse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).parent / "dbt")
@@ -50,6 +51,7 @@ def _dbt_test(
         "DBT_LOG_PATH": str(tmp_path / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    reuse_session_parse(tmp_path / "target", env)
     return subprocess.run(command, cwd=REPO_ROOT, env=env, check=False).returncode
 
 

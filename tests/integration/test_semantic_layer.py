@@ -100,6 +100,7 @@ def mf_project(built_warehouse, tmp_path_factory) -> tuple[Path, dict[str, str]]
         "ABM_DBT_TARGET": "duckdb",
         "ABM_WAREHOUSE_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(root),
+        "DBT_TARGET_PATH": str(root / "target"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     subprocess.run([str(BIN / "dbt"), "parse", "--quiet"], cwd=root, env=env, check=True)

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from orchestration.lib.dbt_cli import run_vars
+from tests.saved_parse import reuse_session_parse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 TARGETED = ("tier_1", "tier_2", "tier_3")
@@ -112,6 +113,7 @@ def run_dbt(args: list[str], warehouse: Path, target: Path) -> None:
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    reuse_session_parse(target / "target", env)
     dbt = str(Path(sys.executable).parent / "dbt")
     result = subprocess.run([dbt, *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:]
