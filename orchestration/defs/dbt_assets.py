@@ -166,10 +166,10 @@ def abm_dbt_models(
     since = checked_rows_since(warehouse, as_of)
     if since:
         context.log.info(f"tests on history tables check rows dated from {since} (less the window)")
-    args = abm_settings.dbt_build_args(config.as_of_date.strip() or None)
+    args = abm_settings.dbt_build_args()
     if skip_dbt_tests():
         context.log.warning("ABM_SKIP_DBT_TESTS is set: this build leaves out the dbt tests")
-    env = abm_settings.dbt_build_env(since)
+    env = abm_settings.dbt_build_env(since, config.as_of_date.strip() or None)
     yield from _build(context, dbt, args, warehouse, env, fingerprint)
 
 

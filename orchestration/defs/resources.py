@@ -95,13 +95,17 @@ class AbmSettings(dg.ConfigurableResource):
             self.pg_lock_wait,
         )
 
-    def dbt_build_args(self, as_of_date: str | None = None) -> list[str]:
-        """`as_of_date` (a backfill's partition) wins over ABM_AS_OF and ABM_DBT_VARS."""
-        return dbt_cli.dbt_build_args(self.dbt_vars, self.as_of, as_of_date)
+    def dbt_build_args(self) -> list[str]:
+        """The dbt command with the run's vars (the scoring date is in dbt_build_env)."""
+        return dbt_cli.dbt_build_args(self.dbt_vars, self.as_of)
 
-    def dbt_build_env(self, rows_since: str | None) -> dict[str, str]:
-        """The run window for the tests on history tables (unless ABM_DBT_VARS sets it)."""
-        return dbt_cli.dbt_build_env(rows_since, self.dbt_vars, self.as_of)
+    def dbt_build_env(
+        self, rows_since: str | None, as_of_date: str | None = None
+    ) -> dict[str, str]:
+        """The run window for the tests on history tables (unless ABM_DBT_VARS sets it) and
+        the scoring date: `as_of_date` (a backfill's partition) wins over ABM_AS_OF and
+        ABM_DBT_VARS."""
+        return dbt_cli.dbt_build_env(rows_since, self.dbt_vars, self.as_of, as_of_date)
 
     def run_as_of(self) -> str | None:
         """The scoring date this run's vars set (YYYY-MM-DD), or None: the latest event."""

@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 
 from orchestration.lib import settings
-from orchestration.lib.dbt_cli import ROWS_SINCE_ENV
+from orchestration.lib.dbt_cli import ROWS_SINCE_ENV, SCORING_DATE_ENV
 
 # The build record in the warehouse: one row, the fingerprint of its last successful build.
 BUILD_TABLE = "main._abm_build"
@@ -123,6 +123,8 @@ def dbt_env_digest(project_files: list[Path]) -> str:
     # The run window the dbt step itself sets for the tests on history (dbt_cli.py), like
     # the var test_rows_since: which rows the tests check, not what the build makes.
     names.discard(ROWS_SINCE_ENV)
+    # The scoring date the dbt step sets from the run's settings: its own part below.
+    names.discard(SCORING_DATE_ENV)
     # Unset, empty and the default are one value (the runner exports the defaults).
     defaults = {setting.env: setting.default for setting in settings.RUN_SETTINGS.values()}
     return _text_digest(

@@ -61,15 +61,14 @@ SKIP_TESTS = ["--exclude-resource-type", "test"]
 def dbt_build_args(
     vars_json: str | None = None,
     as_of: str | None = None,
-    as_of_date: str | None = None,
     target: str | None = None,
 ) -> list[str]:
-    """`dbt build` runs seeds, models, snapshots and their data tests in dependency order.
-    `as_of_date` (a backfill's scoring date) overrides every other source of the var;
-    `target` is the dbt target (default ABM_DBT_TARGET; Spark leaves snapshots out)."""
+    """`dbt build` runs seeds, models, snapshots and their data tests in dependency order,
+    with the run's vars but the scoring date (`dbt_build_env` gives it); `target` is the
+    dbt target (default ABM_DBT_TARGET; Spark leaves snapshots out)."""
+    # The scoring date reaches dbt as SCORING_DATE_ENV (dbt_build_env), not as a var.
     overrides = dbt_var_overrides(vars_json, as_of)
-    if as_of_date:
-        overrides = {**overrides, "as_of_date": as_of_date}
+    overrides.pop("as_of_date", None)
     args = list(SCHEDULED_BUILD)
     if (target or os.environ.get("ABM_DBT_TARGET")) == "spark":
         args += SPARK_EXCLUDE
@@ -80,21 +79,30 @@ def dbt_build_args(
     return [*args, "--vars", json.dumps(overrides, sort_keys=True)]
 
 
-# The run window (orchestration/lib/run_window.py) reaches dbt as an environment
-# variable, not a var: dbt's partial parsing starts over when the command line's vars
-# change, and the window moves every day; macros/tests/run_window.sql reads it only
-# while it executes, so it never enters the parse state.
+# The run window (orchestration/lib/run_window.py) and the scoring date reach dbt as
+# environment variables, not vars: dbt's partial parsing starts over when the command
+# line's vars change (~18 CPU-s instead of ~6), and both move every day (a backfill:
+# every date). macros/tests/run_window.sql and macros/scoring/as_of_date.sql read them
+# only while dbt executes, so they never enter the parse state.
 ROWS_SINCE_ENV = "ABM_TEST_ROWS_SINCE"
+SCORING_DATE_ENV = "ABM_SCORING_DATE"
 
 
 def dbt_build_env(
-    rows_since: str | None, vars_json: str | None = None, as_of: str | None = None
+    rows_since: str | None,
+    vars_json: str | None = None,
+    as_of: str | None = None,
+    as_of_date: str | None = None,
 ) -> dict[str, str]:
     """The environment the dbt build adds: `rows_since` scopes the tests on history tables
-    unless the run's vars set `test_rows_since` themselves (empty: every row is checked)."""
-    if "test_rows_since" in dbt_var_overrides(vars_json, as_of):
+    unless the run's vars set `test_rows_since` themselves (empty: every row is checked);
+    the scoring date is `as_of_date` (a backfill's date), else ABM_AS_OF / ABM_DBT_VARS'
+    `as_of_date`, else empty (the latest event date in the data)."""
+    overrides = dbt_var_overrides(vars_json, as_of)
+    if "test_rows_since" in overrides:
         rows_since = None
-    return {ROWS_SINCE_ENV: rows_since or ""}
+    scoring_date = as_of_date or str(overrides.get("as_of_date") or "").strip()
+    return {ROWS_SINCE_ENV: rows_since or "", SCORING_DATE_ENV: scoring_date}
 
 
 @contextmanager

@@ -96,11 +96,11 @@ def test_the_window_reaches_dbt_unless_the_run_sets_it(monkeypatch) -> None:
     monkeypatch.delenv("ABM_DBT_VARS", raising=False)
     monkeypatch.delenv("ABM_AS_OF", raising=False)
     # Through the environment, never the command line's vars (they would cost a re-parse).
-    assert dbt_build_env("2026-11-15") == {ROWS_SINCE_ENV: "2026-11-15"}
+    assert dbt_build_env("2026-11-15")[ROWS_SINCE_ENV] == "2026-11-15"
     assert "--vars" not in dbt_build_args()
     # No window (a first build) clears any value the caller's environment had.
-    assert dbt_build_env(None) == {ROWS_SINCE_ENV: ""}
+    assert dbt_build_env(None)[ROWS_SINCE_ENV] == ""
     # The run's own var wins: the environment says nothing.
-    assert dbt_build_env("2026-11-15", '{"test_rows_since": ""}') == {ROWS_SINCE_ENV: ""}
+    assert dbt_build_env("2026-11-15", '{"test_rows_since": ""}')[ROWS_SINCE_ENV] == ""
     own = dbt_build_args('{"test_rows_since": ""}')
     assert json.loads(own[own.index("--vars") + 1]) == {"test_rows_since": ""}

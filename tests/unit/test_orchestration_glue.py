@@ -174,12 +174,13 @@ def test_dbt_vars_from_the_environment_reach_dbt_build(monkeypatch: pytest.Monke
     monkeypatch.delenv("ABM_AS_OF", raising=False)
     assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
     monkeypatch.setenv("ABM_DBT_VARS", '{"tiers_hysteresis_runs": 3, "as_of_date": "2026-01-05"}')
+    # The scoring date reaches dbt through the environment (dbt_build_env), the rest as vars.
     assert dbt_build_args() == [
         "build",
         "--exclude-resource-type",
         "unit_test",
         "--vars",
-        '{"as_of_date": "2026-01-05", "tiers_hysteresis_runs": 3}',
+        '{"tiers_hysteresis_runs": 3}',
     ]
     with pytest.raises(ValueError, match="ABM_DBT_VARS is not valid JSON"):
         dbt_build_args("{tiers: 3")

@@ -13,7 +13,7 @@ import pytest
 from orchestration.defs.checks import tier_drift_since_last_publication
 from orchestration.defs.resources import AbmSettings
 from orchestration.lib import settings
-from orchestration.lib.dbt_cli import dbt_build_args, run_vars
+from orchestration.lib.dbt_cli import SCORING_DATE_ENV, dbt_build_args, dbt_build_env, run_vars
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 RAISED = '{"tiers_capacity": {"tier_1": 40, "tier_2": 150, "tier_3": 600}}'
@@ -67,9 +67,17 @@ def test_the_run_vars_are_dbt_project_vars_with_the_runs_overrides() -> None:
     assert raised["tiers_capacity"] != defaults["tiers_capacity"]
     assert raised["as_of_date"] == "2026-11-23"
     assert raised["quality_max_tier_drift_share"] == defaults["quality_max_tier_drift_share"]
-    # ABM_AS_OF reaches dbt as a var; ABM_DBT_VARS naming as_of_date wins.
-    assert dbt_build_args("", "2026-11-23")[-2:] == ["--vars", '{"as_of_date": "2026-11-23"}']
+    # ABM_AS_OF reaches dbt as the environment's scoring date, not as a command-line var
+    # (a new value each day would make dbt re-parse the project); ABM_DBT_VARS naming
+    # as_of_date wins; a backfill's date wins over both.
+    assert "--vars" not in dbt_build_args("", "2026-11-23")
+    assert dbt_build_env(None, "", "2026-11-23")[SCORING_DATE_ENV] == "2026-11-23"
     assert run_vars('{"as_of_date": "2026-01-05"}', "2026-11-23")["as_of_date"] == "2026-01-05"
+    scoring = dbt_build_env(None, '{"as_of_date": "2026-01-05"}', "2026-11-23")[SCORING_DATE_ENV]
+    assert scoring == "2026-01-05"
+    backfill = dbt_build_env(None, '{"as_of_date": "2026-01-05"}', "2026-11-23", "2026-02-01")
+    assert backfill[SCORING_DATE_ENV] == "2026-02-01"
+    assert dbt_build_env(None, "", "")[SCORING_DATE_ENV] == ""
 
 
 def _tiers(path: Path, sizes: dict[str, int]) -> None:
