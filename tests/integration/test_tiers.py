@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.lib.dbt_cli import run_vars
+from orchestration.lib.dbt_cli import SCORING_DATE_ENV, run_vars
 from tests.saved_parse import reuse_session_parse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -104,9 +104,12 @@ def test_topics_missing_from_the_seed_are_reported(built_warehouse):
     assert set(missing["topic_name"]) == {"Quantum Networking", "Holiday Catering"}
 
 
-def run_dbt(args: list[str], warehouse: Path, target: Path) -> None:
+def run_dbt(
+    args: list[str], warehouse: Path, target: Path, extra_env: dict[str, str] | None = None
+) -> None:
     env = {
         **os.environ,
+        **(extra_env or {}),
         "ABM_WAREHOUSE_PATH": str(warehouse),
         "DBT_TARGET_PATH": str(target / "target"),
         "DBT_LOG_PATH": str(target / "logs"),
@@ -126,17 +129,18 @@ def test_two_consecutive_runs_record_tier_history_and_changes(built_warehouse, t
     previous = pd.Timestamp(latest).date()
     as_of = previous + timedelta(days=7)
     # The session's build scored `previous`; one more date, in one dbt call, adds the
-    # tier history, its changes and the snapshot's new versions.
+    # tier history, its changes and the snapshot's new versions. The date comes the way
+    # a refresh gives it (test_identity gives one as a var, the manual way).
     run_dbt(
         [
             "build",
             "--resource-type", "model",
             "--resource-type", "snapshot",
             "--select", "+account_tiers", "+tier_changes", "+account_tiers_snapshot",
-            "--vars", f"{{as_of_date: '{as_of}'}}",
         ],
         warehouse,
         tmp_path,
+        {SCORING_DATE_ENV: as_of.isoformat()},
     )
 
     history = query(warehouse, "select distinct as_of_date from marts.account_tiers")
