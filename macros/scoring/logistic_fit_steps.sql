@@ -9,16 +9,19 @@
     diagonal of the Hessian, with one Newton step along the direction for its
     size (capped to [0, 4]): the exact L2 optimum up to a tolerance that the
     number of steps sets, all features together, so correlated features share
-    their evidence. Plain window functions; each CTE reads the previous one once,
-    so no engine re-computes the chain. Every sum is exact (exact_window_sum), so
-    the fit does not depend on the order an engine adds rows in: two runs on the
-    same inputs give the same coefficients to the last bit. -#}
+    their evidence. Every sum is exact (exact_window_sum, exact_sum), so the fit
+    does not depend on the order an engine adds rows in: two runs on the same
+    inputs give the same coefficients to the last bit. DuckDB and Postgres fit on
+    one row per example and one per feature (logistic_fit_factored, the last CTE
+    one row per feature); Spark on the rows of `start` (logistic_fit_chain: plain
+    window functions, each CTE reads the previous one once, the last CTE one row
+    per row of `start`). Both give the same numbers. -#}
 {% macro logistic_fit_steps(start, steps, prefix='fit', relation=none) -%}
     {{ return(adapter.dispatch('logistic_fit_steps', 'abm_warehouse')(start, steps, prefix, relation)) }}
 {%- endmacro %}
 
 {% macro default__logistic_fit_steps(start, steps, prefix='fit', relation=none) -%}
-    {{ return(logistic_fit_chain(start, 0, steps, prefix)) }}
+    {{ return(logistic_fit_factored(start, steps, prefix)) }}
 {%- endmacro %}
 
 {#- Spark plans a query as one tree: the whole unrolled chain (var icp_fit_steps
@@ -149,7 +152,20 @@
 
 {#- sum(expr) over (partition by ...) added exactly: each term rounded to 18
     decimals, the sum a decimal, then a double. A floating-point sum depends on the
-    order rows arrive in, which a parallel engine does not fix. -#}
-{% macro exact_window_sum(expr, partition_by) -%}
-    cast(sum(cast({{ expr }} as decimal(38, 18))) over (partition by {{ partition_by }}) as {{ type_double() }})
+    order rows arrive in, which a parallel engine does not fix. Given `weight` (a
+    whole number of rows the row stands for), each rounded term counts that many
+    times: the same decimal sum as that many copies of the row. -#}
+{% macro exact_window_sum(expr, partition_by, weight=none) -%}
+    cast(sum({{ exact_term(expr, weight) }}) over (partition by {{ partition_by }}) as {{ type_double() }})
+{%- endmacro %}
+
+{#- sum(expr) as an aggregate, added exactly as exact_window_sum adds. -#}
+{% macro exact_sum(expr, weight=none) -%}
+    cast(sum({{ exact_term(expr, weight) }}) as {{ type_double() }})
+{%- endmacro %}
+
+{#- One term of an exact sum: expr rounded to 18 decimals, times `weight` if given
+    (an exact decimal product). -#}
+{% macro exact_term(expr, weight=none) -%}
+    cast({{ expr }} as decimal(38, 18)){% if weight is not none %} * {{ weight }}{% endif %}
 {%- endmacro %}
