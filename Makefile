@@ -36,6 +36,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,dashboard]'
 	@touch $(STAMP)
 
+# The tests also build on local Spark (tests marked spark): the spark extra, for
+# `make test` only, so that `make run` stays without PySpark. Java 17: .ci/run.
+SPARK_STAMP := $(VENV)/.installed-spark
+$(SPARK_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,dashboard,spark]'
+	@touch $(SPARK_STAMP)
+
 install: $(STAMP)
 
 dagster-home:
@@ -60,11 +67,11 @@ lint: $(STAMP)
 
 # Lint and pytest run side by side: lint fills the CPU that pytest's two workers leave
 # idle (a worker waiting on the session build, the last module); either failing fails.
-test: $(STAMP)
+test: $(STAMP) $(SPARK_STAMP)
 	@$(MAKE) --no-print-directory -j2 --output-sync=line lint pytest
 
-pytest: $(STAMP)
-	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder --durations 25 -m "not daemon and not spark"
+pytest: $(STAMP) $(SPARK_STAMP)
+	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder --durations 25 -m "not daemon"
 
 ui: $(STAMP) dagster-home
 	$(PY) -m orchestration.lib.dbt_parse

@@ -63,6 +63,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 # first one (its worker builds the session's warehouse), the modules that need no
 # session build keep the other worker busy instead of waiting for that build's lock.
 SLOW_MODULES_FIRST = (
+    # the longest module: its own sample refreshed on DuckDB and on local Spark
+    "test_spark_sameness.py",
     "test_refresh_killed.py",
     # no session build needed:
     "test_crm_only.py",
