@@ -71,8 +71,13 @@ lint: $(STAMP)
 test: $(STAMP) $(SPARK_STAMP)
 	@$(MAKE) --no-print-directory -j2 lint pytest
 
+# One pytest worker more than cores (at most 5): the Spark module waits on its JVM and
+# the refresh scenarios on subprocesses and narrow stretches of the dbt graph, so a
+# third worker on two cores fills the CPU the other two leave idle.
+PYTEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 4 ? n + 1 : 5 )))
+
 pytest: $(STAMP) $(SPARK_STAMP)
-	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder --durations 25 -m "not daemon"
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations 25 -m "not daemon"
 
 ui: $(STAMP) dagster-home
 	$(PY) -m orchestration.lib.dbt_parse

@@ -59,9 +59,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 # The order pytest-xdist hands modules out in (the Makefile passes
 # --no-loadscope-reorder; by default xdist sorts modules by their number of tests).
 # The modules whose fixtures run whole refreshes go first, the longest first, so that
-# none starts last and keeps one worker busy after the other is idle. Right after the
-# first one (its worker builds the session's warehouse), the modules that need no
-# session build keep the other worker busy instead of waiting for that build's lock.
+# none starts last and keeps one worker busy after the others are idle. Right after the
+# first two (the second one's worker builds the session's warehouse), the modules that
+# need no session build keep the other workers busy instead of waiting for its lock.
 SLOW_MODULES_FIRST = (
     # the longest module: its own sample refreshed on DuckDB and on local Spark
     "test_spark_sameness.py",
