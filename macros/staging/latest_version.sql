@@ -2,18 +2,22 @@
     the one with the latest `updated_at` (nulls oldest), ties broken by the later
     load (`_loaded_at`), then file (`_source_file`), then row (`_row_number`).
     Rows with a null key are no record and are left out. Renders a select (every
-    column of `relation` plus `version_rank`, always 1) for a CTE body. -#}
+    column of `relation` plus `version_rank`, always 1) for a CTE body.
+    Dispatched: DuckDB ranks by one struct key holding the same order (its
+    window then sorts on one key, and can turn the top-1 into an aggregate). -#}
 {% macro latest_version(relation, unique_key, updated_at=none) -%}
     {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+    {{ return(adapter.dispatch('latest_version', 'abm_warehouse')(relation, keys, updated_at)) }}
+{%- endmacro %}
+
+{% macro _latest_version_select(relation, keys, version_order) -%}
     select *
     from (
         select
             *,
             row_number() over (
                 partition by {{ keys | join(', ') }}
-                order by
-                    {%- if updated_at %} {{ updated_at }} desc nulls last,{% endif %}
-                    _loaded_at desc, _source_file desc, _row_number desc
+                order by {{ version_order }}
             ) as version_rank
         from {{ relation }}
         where
@@ -22,4 +26,27 @@
             {%- endfor %}
     ) as versions
     where version_rank = 1
+{%- endmacro %}
+
+{% macro default__latest_version(relation, keys, updated_at) -%}
+    {%- set version_order -%}
+        {%- if updated_at %}{{ updated_at }} desc nulls last, {% endif -%}
+        _loaded_at desc, _source_file desc, _row_number desc
+    {%- endset -%}
+    {{ _latest_version_select(relation, keys, version_order) }}
+{%- endmacro %}
+
+{#- The same order as one descending struct: each column behind an is-not-null
+    flag, so a null sorts last (DuckDB's default for desc) and nulls tie. -#}
+{% macro duckdb__latest_version(relation, keys, updated_at) -%}
+    {%- set columns = ([updated_at] if updated_at else []) + ['_loaded_at', '_source_file', '_row_number'] -%}
+    {%- set version_order -%}
+        struct_pack(
+            {%- for column in columns %}
+            has_{{ loop.index }} := {{ column }} is not null,
+            value_{{ loop.index }} := {{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) desc
+    {%- endset -%}
+    {{ _latest_version_select(relation, keys, version_order) }}
 {%- endmacro %}

@@ -6,16 +6,46 @@
     wins, a wildcard rule (`*.ck`) adds a label, an exception rule (`!www.ck`)
     removes one and beats the others, no match means the default rule `*` (the
     last label). Renders a select (with its own CTEs) for a CTE body; join it back
-    to the rows on `host`. -#}
-{% macro resolve_hosts(relation, host_columns) -%}
+    to the rows on `host`.
+    from_raw=true: `host_columns` are raw websites, domains or e-mails; the host
+    is extracted once per distinct raw value (extract_host(), never per row) and
+    the rows are one per distinct non-null raw value, with `raw_value` first
+    (every other column null when it has no host): join it back to the rows on
+    the raw column. -#}
+{% macro resolve_hosts(relation, host_columns, from_raw=false) -%}
     {%- set columns = [host_columns] if host_columns is string else host_columns -%}
     {%- set max_labels = var('public_suffix_max_labels') | int -%}
+    {%- set raw_value = 'raw_value,' if from_raw else '' -%}
     {%- set valid_host -%}
         resolved_hosts.host not like '%..%'
         and resolved_hosts.host not like '% %'
         and {{ regexp_replace_all('resolved_hosts.suffix_1', '[0-9]', '') }} != ''
     {%- endset -%}
     with
+
+    {%- if from_raw %}
+
+    seen_values as (
+        {%- for column in columns %}
+            select distinct {{ column }} as raw_value
+            from {{ relation }}
+            where {{ column }} is not null
+            {%- if not loop.last %}
+                union
+            {%- endif %}
+        {%- endfor %}
+    ),
+
+    -- The only place the host is extracted: once per distinct raw value (no
+    -- filter on it, which an engine may evaluate apart: a null host resolves
+    -- to nulls below).
+    seen_hosts as (
+        select
+            raw_value,
+            {{ extract_host('raw_value') }} as host
+        from seen_values
+    ),
+    {%- else %}
 
     seen_hosts as (
         {%- for column in columns %}
@@ -27,9 +57,11 @@
             {%- endif %}
         {%- endfor %}
     ),
+    {%- endif %}
 
     counted_hosts as (
         select
+            {{ raw_value }}
             host,
             length(host) - length(replace(host, '.', '')) + 1 as label_count
         from seen_hosts
@@ -38,6 +70,7 @@
     -- The host's trailing 1..n labels: 'a.b.co.uk' -> uk, co.uk, b.co.uk, ...
     host_suffixes as (
         select
+            {{ raw_value }}
             host,
             {%- for n in range(1, max_labels + 1) %}
                 case when label_count >= {{ n }} then {{ host_suffix('host', n) }} end as suffix_{{ n }},
@@ -60,6 +93,7 @@
     -- labels (plus one for a wildcard), else the default rule '*' (one label).
     resolved_hosts as (
         select
+            {{ 'host_suffixes.raw_value,' if from_raw }}
             host_suffixes.host,
             {%- for n in range(1, max_labels + 1) %}
                 host_suffixes.suffix_{{ n }},
@@ -84,6 +118,7 @@
     -- is not a domain: it keeps its row but resolves to nothing.
     split_hosts as (
         select
+            {{ 'resolved_hosts.raw_value,' if from_raw }}
             resolved_hosts.host,
             case
                 when {{ valid_host }} then
@@ -105,10 +140,11 @@
     )
 
     select
+        {{ 'split_hosts.raw_value,' if from_raw }}
         split_hosts.host,
         split_hosts.registrable_domain,
         split_hosts.public_suffix,
-        free_mail_domains.domain is not null as is_free_mail
+        case when split_hosts.host is not null then free_mail_domains.domain is not null end as is_free_mail
     from split_hosts
     left join {{ ref('free_mail_domains') }} as free_mail_domains
         on split_hosts.registrable_domain = free_mail_domains.domain

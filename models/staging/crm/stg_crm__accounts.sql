@@ -19,7 +19,7 @@ cleaned as (
         {{ clean_value('owner_id') }} as owner_id,
         {{ clean_value('name') }} as account_name,
         {{ clean_value('website') }} as website,
-        {{ extract_host('website') }} as website_host,
+        website as website_landed,
         {{ clean_value('industry') }} as industry_raw,
         {{ clean_value('number_of_employees') }} as number_of_employees_text,
         {{ clean_value('annual_revenue') }} as annual_revenue_text,
@@ -49,7 +49,7 @@ typed as (
 ),
 
 hosts as (
-    {{ resolve_hosts('cleaned', 'website_host') }}
+    {{ resolve_hosts('source', 'website', from_raw=true) }}
 ),
 
 latest_versions as (
@@ -109,7 +109,7 @@ final as (
         ]) }} as invalid_values
     from latest
     left join hosts
-        on latest.website_host = hosts.host
+        on latest.website_landed = hosts.raw_value
     left join industry_map
         on {{ lookup_key('latest.industry_raw') }} = industry_map.raw_value
     left join country_map

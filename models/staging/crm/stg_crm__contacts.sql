@@ -11,7 +11,7 @@ cleaned as (
         {{ clean_value('first_name') }} as first_name,
         {{ clean_value('last_name') }} as last_name,
         lower({{ clean_value('email') }}) as email,
-        {{ extract_host('email') }} as email_host,
+        email as email_landed,
         {{ clean_value('title') }} as title,
         {{ clean_value('department') }} as department,
         {{ clean_value('lead_source') }} as lead_source,
@@ -34,7 +34,7 @@ typed as (
 ),
 
 hosts as (
-    {{ resolve_hosts('cleaned', 'email_host') }}
+    {{ resolve_hosts('source', 'email', from_raw=true) }}
 ),
 
 latest_versions as (
@@ -70,7 +70,7 @@ final as (
         ]) }} as invalid_values
     from latest
     left join hosts
-        on latest.email_host = hosts.host
+        on latest.email_landed = hosts.raw_value
 )
 
 select * from final

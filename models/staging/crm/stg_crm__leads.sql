@@ -17,9 +17,9 @@ cleaned as (
         {{ clean_value('id') }} as lead_id,
         {{ clean_value('company') }} as company_name,
         lower({{ clean_value('email') }}) as email,
-        {{ extract_host('email') }} as email_host,
+        email as email_landed,
         {{ clean_value('website') }} as website,
-        {{ extract_host('website') }} as website_host,
+        website as website_landed,
         {{ clean_value('industry') }} as industry_raw,
         {{ clean_value('number_of_employees') }} as number_of_employees_text,
         {{ clean_value('annual_revenue') }} as annual_revenue_text,
@@ -51,7 +51,7 @@ typed as (
 ),
 
 hosts as (
-    {{ resolve_hosts('cleaned', ['email_host', 'website_host']) }}
+    {{ resolve_hosts('source', ['email', 'website'], from_raw=true) }}
 ),
 
 latest_versions as (
@@ -110,9 +110,9 @@ final as (
         ]) }} as invalid_values
     from latest
     left join hosts as email_hosts
-        on latest.email_host = email_hosts.host
+        on latest.email_landed = email_hosts.raw_value
     left join hosts as website_hosts
-        on latest.website_host = website_hosts.host
+        on latest.website_landed = website_hosts.raw_value
     left join industry_map
         on {{ lookup_key('latest.industry_raw') }} = industry_map.raw_value
     left join country_map

@@ -9,9 +9,9 @@ cleaned as (
         {{ clean_value('activity_id') }} as activity_id,
         {{ clean_value('occurred_at') }} as occurred_text,
         lower({{ clean_value('email') }}) as email,
-        {{ extract_host('email') }} as email_host,
+        email as email_landed,
         {{ clean_value('ip_domain') }} as ip_domain_text,
-        {{ extract_host('ip_domain') }} as ip_domain_host,
+        ip_domain as ip_domain_landed,
         {{ clean_value('activity_type') }} as activity_type_text,
         {{ clean_value('channel') }} as channel,
         {{ clean_value('campaign_id') }} as campaign_id,
@@ -33,7 +33,7 @@ typed as (
 ),
 
 hosts as (
-    {{ resolve_hosts('cleaned', ['email_host', 'ip_domain_host']) }}
+    {{ resolve_hosts('source', ['email', 'ip_domain'], from_raw=true) }}
 ),
 
 latest_versions as (
@@ -82,9 +82,9 @@ final as (
         ]) }} as invalid_values
     from latest
     left join hosts as email_hosts
-        on latest.email_host = email_hosts.host
+        on latest.email_landed = email_hosts.raw_value
     left join hosts as ip_hosts
-        on latest.ip_domain_host = ip_hosts.host
+        on latest.ip_domain_landed = ip_hosts.raw_value
 )
 
 select * from final

@@ -14,7 +14,7 @@ country_map as (
 
 cleaned as (
     select
-        {{ extract_host('domain') }} as domain_host,
+        domain as domain_landed,
         {{ clean_value('name') }} as company_name,
         {{ clean_value('industry') }} as industry_raw,
         {{ clean_value('sub_industry') }} as sub_industry,
@@ -31,9 +31,9 @@ cleaned as (
         {{ clean_value('latest_funding_stage') }} as latest_funding_stage,
         {{ clean_value('tech') }} as tech_text,
         {{ clean_value('parent_domain') }} as parent_domain_text,
-        {{ extract_host('parent_domain') }} as parent_domain_host,
+        parent_domain as parent_domain_landed,
         {{ clean_value('ultimate_parent_domain') }} as ultimate_parent_domain_text,
-        {{ extract_host('ultimate_parent_domain') }} as ultimate_parent_domain_host,
+        ultimate_parent_domain as ultimate_parent_domain_landed,
         {{ clean_value('updated_at') }} as updated_text,
         _source_file,
         cast(_row_number as {{ dbt.type_bigint() }}) as _row_number,
@@ -42,7 +42,7 @@ cleaned as (
 ),
 
 hosts as (
-    {{ resolve_hosts('cleaned', ['domain_host', 'parent_domain_host', 'ultimate_parent_domain_host']) }}
+    {{ resolve_hosts('source', ['domain', 'parent_domain', 'ultimate_parent_domain'], from_raw=true) }}
 ),
 
 -- 'www.acme.co.uk' and 'acme.co.uk' are one company: versions are ranked per
@@ -70,9 +70,9 @@ typed as (
         cleaned.latest_funding_stage,
         cleaned.tech_text,
         cleaned.parent_domain_text,
-        cleaned.parent_domain_host,
+        cleaned.parent_domain_landed,
         cleaned.ultimate_parent_domain_text,
-        cleaned.ultimate_parent_domain_host,
+        cleaned.ultimate_parent_domain_landed,
         cleaned.updated_text,
         {{ parse_timestamp('cleaned.updated_text') }} as updated_at,
         cleaned._source_file,
@@ -80,7 +80,7 @@ typed as (
         cleaned._loaded_at
     from cleaned
     left join hosts
-        on cleaned.domain_host = hosts.host
+        on cleaned.domain_landed = hosts.raw_value
 ),
 
 latest_versions as (
@@ -177,9 +177,9 @@ final as (
     left join country_map as name_map
         on {{ lookup_key('latest.country') }} = name_map.raw_value
     left join hosts as parent_hosts
-        on latest.parent_domain_host = parent_hosts.host
+        on latest.parent_domain_landed = parent_hosts.raw_value
     left join hosts as ultimate_parent_hosts
-        on latest.ultimate_parent_domain_host = ultimate_parent_hosts.host
+        on latest.ultimate_parent_domain_landed = ultimate_parent_hosts.raw_value
 )
 
 select * from final

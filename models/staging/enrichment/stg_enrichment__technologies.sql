@@ -8,7 +8,7 @@ source as (
 
 cleaned as (
     select
-        {{ extract_host('domain') }} as domain_host,
+        domain as domain_landed,
         lower({{ clean_value('tech_name') }}) as tech_name,
         {{ clean_value('tech_category') }} as tech_category,
         {{ parse_date(clean_value('first_seen')) }} as first_seen_date,
@@ -20,7 +20,7 @@ cleaned as (
 ),
 
 hosts as (
-    {{ resolve_hosts('cleaned', 'domain_host') }}
+    {{ resolve_hosts('source', 'domain', from_raw=true) }}
 ),
 
 -- The category comes from the latest version; the seen-window spans all versions.
@@ -41,7 +41,7 @@ versions as (
         cleaned._loaded_at
     from cleaned
     left join hosts
-        on cleaned.domain_host = hosts.host
+        on cleaned.domain_landed = hosts.raw_value
 ),
 
 latest_versions as (

@@ -14,7 +14,7 @@ country_map as (
 
 cleaned as (
     select
-        {{ extract_host('domain') }} as domain_host,
+        domain as domain_landed,
         {{ clean_value('company_name') }} as company_name,
         {{ clean_value('company_size') }} as company_size,
         {{ clean_value('company_revenue') }} as company_revenue,
@@ -33,7 +33,7 @@ cleaned as (
 ),
 
 hosts as (
-    {{ resolve_hosts('cleaned', 'domain_host') }}
+    {{ resolve_hosts('source', 'domain', from_raw=true) }}
 ),
 
 typed as (
@@ -58,7 +58,7 @@ typed as (
         cleaned._loaded_at
     from cleaned
     left join hosts
-        on cleaned.domain_host = hosts.host
+        on cleaned.domain_landed = hosts.raw_value
 ),
 
 weekly as (

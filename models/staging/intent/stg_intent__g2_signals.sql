@@ -6,7 +6,7 @@ source as (
 
 cleaned as (
     select
-        {{ extract_host('domain') }} as domain_host,
+        domain as domain_landed,
         {{ clean_value('company_name') }} as company_name,
         {{ clean_value('signal_date') }} as signal_date_text,
         {{ clean_value('activity_type') }} as activity_type_text,
@@ -20,7 +20,7 @@ cleaned as (
 ),
 
 hosts as (
-    {{ resolve_hosts('cleaned', 'domain_host') }}
+    {{ resolve_hosts('source', 'domain', from_raw=true) }}
 ),
 
 typed as (
@@ -40,7 +40,7 @@ typed as (
         cleaned._loaded_at
     from cleaned
     left join hosts
-        on cleaned.domain_host = hosts.host
+        on cleaned.domain_landed = hosts.raw_value
 ),
 
 enumerated as (
