@@ -23,11 +23,9 @@
     {%- endset -%}
     with
 
-    {%- if from_raw %}
-
-    seen_values as (
+    {{ 'seen_values' if from_raw else 'seen_hosts' }} as (
         {%- for column in columns %}
-            select distinct {{ column }} as raw_value
+            select distinct {{ column }} as {{ 'raw_value' if from_raw else 'host' }}  -- noqa: RF04
             from {{ relation }}
             where {{ column }} is not null
             {%- if not loop.last %}
@@ -35,6 +33,7 @@
             {%- endif %}
         {%- endfor %}
     ),
+    {%- if from_raw %}
 
     -- The only place the host is extracted: once per distinct raw value (no
     -- filter on it, which an engine may evaluate apart: a null host resolves
@@ -44,18 +43,6 @@
             raw_value,
             {{ extract_host('raw_value') }} as host
         from seen_values
-    ),
-    {%- else %}
-
-    seen_hosts as (
-        {%- for column in columns %}
-            select distinct {{ column }} as host  -- noqa: RF04
-            from {{ relation }}
-            where {{ column }} is not null
-            {%- if not loop.last %}
-                union
-            {%- endif %}
-        {%- endfor %}
     ),
     {%- endif %}
 
