@@ -131,7 +131,7 @@ edges as (
         and direct_parents.parent_account_id != direct_parents.account_id
 ),
 
--- sqlfluff cannot place templated loop lines; the rendered SQL is indented normally
+-- The linter cannot place templated loop lines; the rendered SQL is indented normally
 -- noqa: disable=LT02
 walk as (
     select
