@@ -67,7 +67,6 @@ SLOW_MODULES_FIRST = (
     "test_spark_sameness.py",
     "test_refresh_killed.py",
     # no session build needed:
-    "test_crm_only.py",
     "test_run_window.py",
     "test_ingest_sql_matches_gx.py",
     "test_scale.py",
@@ -76,8 +75,7 @@ SLOW_MODULES_FIRST = (
     # whole refreshes on copies of the session build:
     "test_refresh_incremental.py",
     "test_backfill.py",
-    "test_partly_bad_files.py",
-    "test_crm_writeback.py",
+    "test_day_two.py",
     "test_dev_loop.py",
     "test_icp_reference.py",
     "test_dbt_unit_tests.py",

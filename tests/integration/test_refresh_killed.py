@@ -1,8 +1,8 @@
 """A refresh killed mid-build leaves the publication intact and the next run recovers;
 SIGTERM stops a run cleanly; two warehouses refresh from one checkout (the second a first
-build of a tiny sample through `abm run`, which prints progress, the summary and where its
-log is); a BI reader keeps the whole old publication; repeated runs on the same inputs
-publish identical marts."""
+build through `abm run`, which prints progress, the summary and where its log is, of a tiny
+sample with CRM data only: the optional sources absent altogether); a BI reader keeps the
+whole old publication; repeated runs on the same inputs publish identical marts."""
 
 from __future__ import annotations
 
@@ -64,12 +64,19 @@ def _start_refresh(deployment: Deployment, dagster_home: Path, log: Path) -> sub
     )
 
 
+# A user with only CRM data: these sources' folders are absent from the second warehouse.
+OPTIONAL_SOURCES = ("enrichment", "intent", "engagement")
+
+
 def _start_abm_run(root: Path, dagster_home: Path, log: Path) -> subprocess.Popen:
-    """`abm run` of a new 300-account sample into an empty warehouse under `root`, in its
-    own process and session, its output a pipe (not a terminal: plain progress lines)."""
+    """`abm run` of a new 300-account sample, CRM data only, into an empty warehouse under
+    `root`, in its own process and session, its output a pipe (not a terminal: plain
+    progress lines)."""
     from sample_data import generate
 
     generate(300, 11, root / "landing", root / "truth")
+    for source in OPTIONAL_SOURCES:
+        shutil.rmtree(root / "landing" / source)
     env = {
         **os.environ,
         "DAGSTER_HOME": str(dagster_home),
@@ -138,7 +145,8 @@ def killed_then_recovered(built_warehouse: BuiltWarehouse, tmp_path_factory) -> 
     """One checkout, one persistent DAGSTER_HOME, as `make run` uses them: a run SIGKILLed
     during dbt, a run SIGTERMed during dbt, then two refreshes of two warehouses started
     20 s apart while a BI reader holds the first one's old serving file: the recovery of
-    the killed warehouse, and `abm run` building a tiny sample's warehouse from nothing."""
+    the killed warehouse, and `abm run` building a tiny CRM-only sample's warehouse from
+    nothing."""
     root = tmp_path_factory.mktemp("sigkill")
     deployment = deploy_copy(built_warehouse, root / "deploy")
     other = root / "other"
@@ -281,3 +289,23 @@ def test_abm_run_prints_progress_the_summary_and_where_its_log_is(killed_then_re
         log.unlink(missing_ok=True)
     with duckdb.connect(str(killed_then_recovered["other"] / "serving.duckdb")) as con:
         assert con.execute("select count(*) from marts.account_tiers").fetchone()[0] > 0
+
+
+def test_a_crm_only_warehouse_has_empty_but_valid_optional_tables(killed_then_recovered) -> None:
+    """The second warehouse's sources were CRM only: its job succeeded (above) and every
+    optional source's raw table exists, empty, and so do the staging models over them."""
+    warehouse = killed_then_recovered["other"] / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for source in OPTIONAL_SOURCES:
+            tables = con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'raw' and table_name like ?",
+                [f"{source}__%"],
+            ).fetchall()
+            assert tables, f"raw tables of {source} exist"
+            for (table,) in tables:
+                assert con.execute(f"select count(*) from raw.{table}").fetchone() == (0,)
+        assert con.execute(
+            "select count(*) from staging.stg_intent__bombora_surges"
+        ).fetchone() == (0,)
+        assert con.execute("select count(*) from staging.stg_crm__accounts").fetchone()[0] > 0

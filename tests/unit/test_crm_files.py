@@ -230,3 +230,25 @@ def test_field_names_come_from_the_seed(tmp_path: Path) -> None:
 )
 def test_cells_that_look_like_formulas_are_neutralized(value, safe) -> None:
     assert spreadsheet_safe(value) == safe
+
+
+def test_an_alert_lists_at_most_the_limit_and_counts_the_rest() -> None:
+    accounts = [
+        {
+            "account_id": f"A{i}",
+            "account_name": f"Acme {i}",
+            "owner": "ana",
+            "tier_reason": "fit A, surging",
+            "previous_tier": "tier_2",
+            "tier": "tier_1",
+        }
+        for i in range(5)
+    ]
+    changes = {"is_first_run": False, "new_tier_1": accounts, "demoted": accounts[:1]}
+    message = tier_change_message(changes, "daily_refresh", "run-1", list_limit=3)
+    assert message is not None
+    assert [a["account_id"] for a in message["new_tier_1"]] == ["A0", "A1", "A2"]
+    assert message["counts"]["new_tier_1"] == 5 and message["counts"]["demoted"] == 1
+    assert "... and 2 more (see the CRM files)" in message["text"]
+    assert "Acme 3" not in message["text"]
+    assert tier_change_message({"is_first_run": True, "new_tier_1": accounts}, "j", "r") is None
