@@ -54,7 +54,7 @@ SPARK_EXCLUDE = ["--exclude", "resource_type:snapshot+"]
 
 
 # ABM_SKIP_DBT_TESTS=1 (settings.py): seeds and models only, no data tests. Off by
-# default; the Spark sameness test sets it for its Spark side (README "Running on Spark").
+# default; a switch for trying a build by hand (README "Running on Spark").
 SKIP_TESTS = ["--exclude-resource-type", "test"]
 # ABM_DBT_TEST_EXCLUDE (settings.py): some data tests left out, each criterion limited to
 # tests. Off by default; the sameness test's Spark side keeps a few seeds' tests with it.

@@ -143,7 +143,7 @@ SKIP_DBT_TESTS = Setting(
     "ABM_SKIP_DBT_TESTS",
     "",
     "1: the dbt build leaves out its data tests (their asset checks do not run); only "
-    "for the Spark side of the sameness test, whose DuckDB side runs them all",
+    "for trying a build by hand, never for a refresh that publishes",
 )
 # Also a test's switch: the Spark side of the sameness test keeps a few seeds' tests, so
 # the refresh itself shows that the Spark job runs its dbt tests as checks.

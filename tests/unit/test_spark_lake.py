@@ -73,7 +73,7 @@ def test_spark_builds_leave_snapshots_out(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_dbt_tests_are_left_out_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    """ABM_SKIP_DBT_TESTS (the Spark side of the sameness test) is off unless set to 1."""
+    """ABM_SKIP_DBT_TESTS (a switch for a build tried by hand) is off unless set to 1."""
     monkeypatch.delenv("ABM_SKIP_DBT_TESTS", raising=False)
     for target in (None, "spark"):
         assert "test" not in dbt_build_args(target=target)
