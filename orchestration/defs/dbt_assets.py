@@ -29,7 +29,7 @@ from orchestration.lib.progress import DBT_NODE_LOG_PREFIX
 from orchestration.lib.publish_postgres import published_run_id
 from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
 from orchestration.lib.run_window import checked_rows_since
-from orchestration.lib.settings import skip_dbt_tests
+from orchestration.lib.settings import leaves_out_dbt_tests
 from orchestration.lib.spark_lake import mirror_spark_tables, on_spark
 
 
@@ -138,11 +138,11 @@ def abm_dbt_models(
     warehouse = abm_settings.warehouse()
     # Only a whole build is fingerprinted (a subset built from the UI is not the published
     # build), and only the daily refresh, which publishes, may skip it.
-    # A build without its dbt tests (ABM_SKIP_DBT_TESTS) is never recorded as one that a
-    # later run with nothing new may stand on.
+    # A build without (some of) its dbt tests (ABM_SKIP_DBT_TESTS, ABM_DBT_TEST_EXCLUDE) is
+    # never recorded as one that a later run with nothing new may stand on.
     fingerprint = (
         None
-        if context.is_subset or skip_dbt_tests()
+        if context.is_subset or leaves_out_dbt_tests()
         else _fingerprint(context, abm_settings, config.as_of_date.strip() or None)
     )
     if fingerprint is not None and context.run.job_name == DAILY_REFRESH:
@@ -167,8 +167,11 @@ def abm_dbt_models(
     if since:
         context.log.info(f"tests on history tables check rows dated from {since} (less the window)")
     args = abm_settings.dbt_build_args()
-    if skip_dbt_tests():
-        context.log.warning("ABM_SKIP_DBT_TESTS is set: this build leaves out the dbt tests")
+    if leaves_out_dbt_tests():
+        context.log.warning(
+            "ABM_SKIP_DBT_TESTS or ABM_DBT_TEST_EXCLUDE is set: this build leaves out "
+            "(some of) the dbt tests"
+        )
     env = abm_settings.dbt_build_env(since, config.as_of_date.strip() or None)
     yield from _build(context, dbt, args, warehouse, env, fingerprint)
 

@@ -54,8 +54,11 @@ SPARK_EXCLUDE = ["--exclude", "resource_type:snapshot+"]
 
 
 # ABM_SKIP_DBT_TESTS=1 (settings.py): seeds and models only, no data tests. Off by
-# default; the Spark sameness test sets it for its Spark side (README "Running on Spark").
+# default; a switch for trying a build by hand (README "Running on Spark").
 SKIP_TESTS = ["--exclude-resource-type", "test"]
+# ABM_DBT_TEST_EXCLUDE (settings.py): some data tests left out, each criterion limited to
+# tests. Off by default; the sameness test's Spark side keeps a few seeds' tests with it.
+TEST_EXCLUDE = "--exclude"
 
 
 def dbt_build_args(
@@ -74,6 +77,8 @@ def dbt_build_args(
         args += SPARK_EXCLUDE
     if settings.skip_dbt_tests():
         args += SKIP_TESTS
+    elif exclusions := settings.dbt_test_exclusions():
+        args += [TEST_EXCLUDE, " ".join(exclusions)]
     if not overrides:
         return args
     return [*args, "--vars", json.dumps(overrides, sort_keys=True)]

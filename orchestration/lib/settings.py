@@ -143,7 +143,16 @@ SKIP_DBT_TESTS = Setting(
     "ABM_SKIP_DBT_TESTS",
     "",
     "1: the dbt build leaves out its data tests (their asset checks do not run); only "
-    "for the Spark side of the sameness test, whose DuckDB side runs them all",
+    "for trying a build by hand, never for a refresh that publishes",
+)
+# Also a test's switch: the Spark side of the sameness test keeps a few seeds' tests, so
+# the refresh itself shows that the Spark job runs its dbt tests as checks.
+DBT_TEST_EXCLUDE = Setting(
+    "ABM_DBT_TEST_EXCLUDE",
+    "",
+    "dbt selection criteria, space-separated as `--exclude` takes them, of the data "
+    "tests the dbt build leaves out (each is intersected with resource_type:test: only "
+    "tests are left out); only for the Spark side of the sameness test",
 )
 PG_LOCK_WAIT = Setting(
     "ABM_PG_LOCK_WAIT",
@@ -254,6 +263,16 @@ RUN_SETTINGS = {
 
 def skip_dbt_tests(raw: str | None = None) -> bool:
     return SKIP_DBT_TESTS.value(raw).strip().lower() in ("1", "true", "yes")
+
+
+def dbt_test_exclusions(raw: str | None = None) -> list[str]:
+    """ABM_DBT_TEST_EXCLUDE's criteria, each limited to data tests."""
+    return [f"resource_type:test,{criterion}" for criterion in DBT_TEST_EXCLUDE.value(raw).split()]
+
+
+def leaves_out_dbt_tests() -> bool:
+    """The build runs without some or all of its data tests (a test's switch is set)."""
+    return skip_dbt_tests() or bool(dbt_test_exclusions())
 
 
 def export_defaults() -> None:

@@ -40,6 +40,15 @@ models:
 """
 
 
+# A few statements on a few rows: the driver JVM with a quick JIT (C1 only) and one GC
+# thread, no code generation (test_spark_sameness.py's SPARK_TEST_ENV, README "Running on
+# Spark"); none of it changes what the statements do.
+QUICK_JVM = (
+    "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m -XX:+UseSerialGC "
+    "-Dderby.system.durability=test"
+)
+
+
 def spark_available() -> bool:
     try:
         import pyspark  # noqa: F401
@@ -72,8 +81,11 @@ def write_project(root: Path) -> None:
         spark.master: local[1]
         spark.sql.warehouse.dir: {lake}/spark-warehouse
         spark.hadoop.javax.jdo.option.ConnectionURL: "{metastore}"
-        spark.driver.extraJavaOptions: "-Dderby.system.home={lake}"
+        spark.driver.extraJavaOptions: "-Dderby.system.home={lake} {QUICK_JVM}"
         spark.sql.shuffle.partitions: "1"
+        spark.sql.adaptive.enabled: "false"
+        spark.sql.codegen.wholeStage: "false"
+        spark.sql.codegen.factoryMode: NO_CODEGEN
         spark.ui.enabled: "false"
         spark.ui.showConsoleProgress: "false"
 """

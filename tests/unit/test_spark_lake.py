@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from orchestration.lib.dbt_cli import SPARK_EXCLUDE, dbt_build_args
+from orchestration.lib.settings import leaves_out_dbt_tests
 from orchestration.lib.spark_lake import mirror_spark_tables, on_spark, spark_tables
 
 
@@ -72,7 +73,7 @@ def test_spark_builds_leave_snapshots_out(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_dbt_tests_are_left_out_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    """ABM_SKIP_DBT_TESTS (the Spark side of the sameness test) is off unless set to 1."""
+    """ABM_SKIP_DBT_TESTS (a switch for a build tried by hand) is off unless set to 1."""
     monkeypatch.delenv("ABM_SKIP_DBT_TESTS", raising=False)
     for target in (None, "spark"):
         assert "test" not in dbt_build_args(target=target)
@@ -82,3 +83,23 @@ def test_dbt_tests_are_left_out_only_when_asked(monkeypatch: pytest.MonkeyPatch)
     args = dbt_build_args(target="spark")
     assert args[-2:] == ["--exclude-resource-type", "test"]
     assert args[:3] == ["build", "--exclude-resource-type", "unit_test"]
+
+
+def test_only_the_named_dbt_tests_are_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ABM_DBT_TEST_EXCLUDE (the Spark side of the sameness test) leaves out data tests
+    only: each criterion is intersected with resource_type:test."""
+    monkeypatch.delenv("ABM_SKIP_DBT_TESTS", raising=False)
+    monkeypatch.delenv("ABM_DBT_TEST_EXCLUDE", raising=False)
+    assert not leaves_out_dbt_tests()
+    assert "--exclude" not in dbt_build_args(target="duckdb")
+    monkeypatch.setenv("ABM_DBT_TEST_EXCLUDE", "resource_type:model+  path:seeds/icp")
+    assert leaves_out_dbt_tests()
+    args = dbt_build_args(target="spark")
+    assert args[-2:] == [
+        "--exclude",
+        "resource_type:test,resource_type:model+ resource_type:test,path:seeds/icp",
+    ]
+    assert args[-4:-2] == SPARK_EXCLUDE
+    # Skipping every test wins over a partial exclusion.
+    monkeypatch.setenv("ABM_SKIP_DBT_TESTS", "1")
+    assert dbt_build_args(target="spark")[-2:] == ["--exclude-resource-type", "test"]
