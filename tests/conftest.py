@@ -63,7 +63,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 # first two (the second one's worker builds the session's warehouse), the modules that
 # need no session build keep the other workers busy instead of waiting for its lock.
 SLOW_MODULES_FIRST = (
-    # the longest module: its own sample refreshed on DuckDB and on local Spark
+    # its own sample refreshed on DuckDB and on local Spark at once (both cores)
     "test_spark_sameness.py",
     "test_refresh_killed.py",
     # no session build needed:
