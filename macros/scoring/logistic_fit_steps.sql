@@ -31,8 +31,9 @@
     Given `relation` (a stored table holding the rows of `start`), each CTE that
     logistic_fit_factored materializes is stored as a Parquet table
     (<model>__<prefix>_<cte>, run_query; the CTEs it does not materialize inlined into
-    the next stored one), a step's tables dropped once the next step's states exist;
-    the model's query reads the last feature state. The same SQL per step as on DuckDB,
+    the next stored one), a step's tables dropped once the next step's states exist
+    (and a previous run's <model>__* tables first); the model's query reads the last
+    feature state. The same SQL per step as on DuckDB,
     so the same coefficients to the last bit, and the same as logistic_fit_chain
     (the form without `relation`, and Spark's before December 2026). -#}
 {% macro spark__logistic_fit_steps(start, steps, prefix='fit', relation=none) -%}
@@ -42,11 +43,15 @@
     {%- set at = this.schema ~ '.' ~ this.identifier ~ '__' -%}
     {%- set members = at ~ prefix ~ '_members' -%}
     {%- set ns = namespace(pending=[], live=[]) -%}
+    {#- a previous run's tables (its last feature state, or all of a failed run's) -#}
+    {%- set leftover = run_query("show tables in " ~ this.schema ~ " like '" ~ this.identifier ~ "__*'") -%}
+    {%- for row in leftover.rows -%}
+        {%- do run_query('drop table if exists ' ~ this.schema ~ '.' ~ row[1]) -%}
+    {%- endfor -%}
     {%- for cte in logistic_fit_factored_ctes(relation, steps, prefix, at) -%}
         {%- if cte.materialized -%}
             {%- set table = at ~ cte.name -%}
             {%- set query = cte.sql if not ns.pending else 'with ' ~ (ns.pending | join(',\n')) ~ '\n' ~ cte.sql -%}
-            {%- do run_query('drop table if exists ' ~ table) -%}
             {%- do run_query('create table ' ~ table ~ ' using parquet as\n' ~ query) -%}
             {%- set ns.pending = [] -%}
             {%- set suffix = cte.name[(prefix | length) + 1:] -%}
