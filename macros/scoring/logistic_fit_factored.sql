@@ -9,10 +9,26 @@
     feature's rows (an exact decimal product), and a double that the row form computes
     per row is computed once from the same operands in the same order. Same
     coefficients to the last bit, at a fraction of the cost. The states are read more
-    than once, so the CTEs are materialized. -#}
+    than once, so the CTEs are materialized (on Spark, which has no materialized CTEs,
+    spark__logistic_fit_steps stores each as a table: logistic_fit_factored_ctes). -#}
 {% macro logistic_fit_factored(start, steps, prefix) -%}
+    {%- set ctes = logistic_fit_factored_ctes(start, steps, prefix) -%}
+    {%- for cte in ctes %}
+
+{{ cte.name }} as {% if cte.materialized %}materialized {% endif %}(
+{{ cte.sql }}
+){% if not loop.last %},{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The CTEs of logistic_fit_factored, in order: a list of {name, sql, materialized}
+    (sql a select). References to a materialized CTE are written `<at><name>`: with
+    `at` empty, the CTE; with `at` a schema and table prefix, the table an engine
+    stored it in. -#}
+{% macro logistic_fit_factored_ctes(start, steps, prefix, at='') -%}
     {%- set p = sigmoid('eta') -%}
-{{ prefix }}_0 as materialized (
+    {%- set ctes = [] -%}
+    {%- set features_0 -%}
     select
         group_key,
         feature_key,
@@ -28,9 +44,9 @@
     group by
         group_key,
         feature_key
-),
-
-{{ prefix }}_examples_0 as materialized (
+    {%- endset -%}
+    {%- do ctes.append({'name': prefix ~ '_0', 'sql': features_0, 'materialized': true}) -%}
+    {%- set examples_0 -%}
     select
         group_key,
         example_id,
@@ -42,25 +58,25 @@
     group by
         group_key,
         example_id
-),
-
-{{ prefix }}_members as materialized (
+    {%- endset -%}
+    {%- do ctes.append({'name': prefix ~ '_examples_0', 'sql': examples_0, 'materialized': true}) -%}
+    {%- set members -%}
     select
         examples.example_no,
         features.feature_no
     from {{ start }} as fit_rows
-    inner join {{ prefix }}_0 as features
+    inner join {{ at }}{{ prefix }}_0 as features
         on
             fit_rows.group_key = features.group_key
             and fit_rows.feature_key = features.feature_key
-    inner join {{ prefix }}_examples_0 as examples
+    inner join {{ at }}{{ prefix }}_examples_0 as examples
         on
             fit_rows.group_key = examples.group_key
             and fit_rows.example_id = examples.example_id
-),
-    {%- for s in range(steps) %}
-
-{{ prefix }}_scores_{{ s }} as materialized (
+    {%- endset -%}
+    {%- do ctes.append({'name': prefix ~ '_members', 'sql': members, 'materialized': true}) -%}
+    {%- for s in range(steps) -%}
+        {%- set scores -%}
     select
         group_key,
         example_no,
@@ -71,10 +87,10 @@
         total_weight * {{ p }} * (1 - {{ p }}) as variance,
         {{ exact_term('won_weight - total_weight * ' ~ p) }} as exact_residual,
         {{ exact_term('total_weight * ' ~ p ~ ' * (1 - ' ~ p ~ ')') }} as exact_variance
-    from {{ prefix }}_examples_{{ s }}
-),
-
-{{ prefix }}_gradient_{{ s }} as (
+    from {{ at }}{{ prefix }}_examples_{{ s }}
+        {%- endset -%}
+        {%- do ctes.append({'name': prefix ~ '_scores_' ~ s, 'sql': scores, 'materialized': true}) -%}
+        {%- set gradient -%}
     select
         features.group_key,
         features.feature_key,
@@ -88,21 +104,21 @@
         features.previous_direction,
         sums.residual_sum - features.l2_penalty * features.beta as gradient,
         sums.variance_sum + features.l2_penalty as curvature
-    from {{ prefix }}_{{ s }} as features
+    from {{ at }}{{ prefix }}_{{ s }} as features
     inner join (
         select
             members.feature_no,
             cast(sum(scores.exact_residual) as {{ type_double() }}) as residual_sum,
             cast(sum(scores.exact_variance) as {{ type_double() }}) as variance_sum
-        from {{ prefix }}_members as members
-        inner join {{ prefix }}_scores_{{ s }} as scores
+        from {{ at }}{{ prefix }}_members as members
+        inner join {{ at }}{{ prefix }}_scores_{{ s }} as scores
             on members.example_no = scores.example_no
         group by members.feature_no
     ) as sums
         on features.feature_no = sums.feature_no
-),
-
-{{ prefix }}_direction_{{ s }} as (
+        {%- endset -%}
+        {%- do ctes.append({'name': prefix ~ '_gradient_' ~ s, 'sql': gradient, 'materialized': false}) -%}
+        {%- set direction -%}
     select
         group_key,
         feature_key,
@@ -124,9 +140,9 @@
             0
         ), 0) as direction
     from {{ prefix }}_gradient_{{ s }}
-),
-
-{{ prefix }}_directed_{{ s }} as materialized (
+        {%- endset -%}
+        {%- do ctes.append({'name': prefix ~ '_direction_' ~ s, 'sql': direction, 'materialized': false}) -%}
+        {%- set directed -%}
     select
         group_key,
         feature_key,
@@ -140,9 +156,9 @@
         direction,
         {{ exact_term('direction') }} as exact_direction
     from {{ prefix }}_direction_{{ s }}
-),
-
-{{ prefix }}_push_{{ s }} as materialized (
+        {%- endset -%}
+        {%- do ctes.append({'name': prefix ~ '_directed_' ~ s, 'sql': directed, 'materialized': true}) -%}
+        {%- set push -%}
     select
         scores.group_key,
         scores.example_no,
@@ -152,20 +168,20 @@
         scores.residual,
         scores.variance,
         pushed.eta_direction
-    from {{ prefix }}_scores_{{ s }} as scores
+    from {{ at }}{{ prefix }}_scores_{{ s }} as scores
     inner join (
         select
             members.example_no,
             cast(sum(directions.exact_direction) as {{ type_double() }}) as eta_direction
-        from {{ prefix }}_members as members
-        inner join {{ prefix }}_directed_{{ s }} as directions
+        from {{ at }}{{ prefix }}_members as members
+        inner join {{ at }}{{ prefix }}_directed_{{ s }} as directions
             on members.feature_no = directions.feature_no
         group by members.example_no
     ) as pushed
         on scores.example_no = pushed.example_no
-),
-
-{{ prefix }}_size_{{ s }} as materialized (
+        {%- endset -%}
+        {%- do ctes.append({'name': prefix ~ '_push_' ~ s, 'sql': push, 'materialized': true}) -%}
+        {%- set size -%}
     select
         directions.group_key,
         least(greatest(coalesce(
@@ -180,27 +196,27 @@
             ) }}, 0),
             0
         ), 0), 4) as step_size
-    from {{ prefix }}_members as members
-    inner join {{ prefix }}_push_{{ s }} as pushes
+    from {{ at }}{{ prefix }}_members as members
+    inner join {{ at }}{{ prefix }}_push_{{ s }} as pushes
         on members.example_no = pushes.example_no
-    inner join {{ prefix }}_directed_{{ s }} as directions
+    inner join {{ at }}{{ prefix }}_directed_{{ s }} as directions
         on members.feature_no = directions.feature_no
     group by directions.group_key
-),
-
-{{ prefix }}_examples_{{ s + 1 }} as materialized (
+        {%- endset -%}
+        {%- do ctes.append({'name': prefix ~ '_size_' ~ s, 'sql': size, 'materialized': true}) -%}
+        {%- set examples_next -%}
     select
         pushes.group_key,
         pushes.example_no,
         pushes.won_weight,
         pushes.total_weight,
         pushes.eta + sizes.step_size * pushes.eta_direction as eta
-    from {{ prefix }}_push_{{ s }} as pushes
-    inner join {{ prefix }}_size_{{ s }} as sizes
+    from {{ at }}{{ prefix }}_push_{{ s }} as pushes
+    inner join {{ at }}{{ prefix }}_size_{{ s }} as sizes
         on pushes.group_key = sizes.group_key
-),
-
-{{ prefix }}_{{ s + 1 }} as materialized (
+        {%- endset -%}
+        {%- do ctes.append({'name': prefix ~ '_examples_' ~ (s + 1), 'sql': examples_next, 'materialized': true}) -%}
+        {%- set features_next -%}
     select
         directions.group_key,
         directions.feature_key,
@@ -212,9 +228,11 @@
         directions.gradient as previous_gradient,
         directions.scaled as previous_scaled,
         directions.direction as previous_direction
-    from {{ prefix }}_directed_{{ s }} as directions
-    inner join {{ prefix }}_size_{{ s }} as sizes
+    from {{ at }}{{ prefix }}_directed_{{ s }} as directions
+    inner join {{ at }}{{ prefix }}_size_{{ s }} as sizes
         on directions.group_key = sizes.group_key
-){% if not loop.last %},{% endif %}
-    {%- endfor %}
+        {%- endset -%}
+        {%- do ctes.append({'name': prefix ~ '_' ~ (s + 1), 'sql': features_next, 'materialized': true}) -%}
+    {%- endfor -%}
+    {{ return(ctes) }}
 {%- endmacro %}

@@ -11,11 +11,12 @@
     number of steps sets, all features together, so correlated features share
     their evidence. Every sum is exact (exact_window_sum, exact_sum), so the fit
     does not depend on the order an engine adds rows in: two runs on the same
-    inputs give the same coefficients to the last bit. DuckDB and Postgres fit on
-    one row per example and one per feature (logistic_fit_factored, the last CTE
-    one row per feature); Spark on the rows of `start` (logistic_fit_chain: plain
-    window functions, each CTE reads the previous one once, the last CTE one row
-    per row of `start`). Both give the same numbers. -#}
+    inputs give the same coefficients to the last bit. Every engine fits on one row
+    per example and one per feature (logistic_fit_factored, the last CTE one row per
+    feature; Spark stores its states as tables, spark__logistic_fit_steps). The row
+    form, logistic_fit_chain (plain window functions over the rows of `start`, each
+    CTE reads the previous one once, the last CTE one row per row of `start`), is
+    Spark's without a stored `relation`; it gives the same numbers. -#}
 {% macro logistic_fit_steps(start, steps, prefix='fit', relation=none) -%}
     {{ return(adapter.dispatch('logistic_fit_steps', 'abm_warehouse')(start, steps, prefix, relation)) }}
 {%- endmacro %}
@@ -24,33 +25,55 @@
     {{ return(logistic_fit_factored(start, steps, prefix)) }}
 {%- endmacro %}
 
-{#- Spark plans a query as one tree: the whole unrolled chain (var icp_fit_steps
-    x 5 window CTEs) overflows its planner's stack. Given `relation` (a stored
-    table holding the rows of `start`), the steps before the last `per_stage` are
-    run in stages of `per_stage` steps, each stored as a Parquet table
-    (<model>__fit_stage) that the next stage reads; the model's query holds only
-    the last stage. Same SQL per step, so the same numbers. -#}
-{% macro spark__logistic_fit_steps(start, steps, prefix='fit', relation=none, per_stage=5) -%}
-    {%- if relation is none or not execute or steps <= per_stage -%}
+{#- Spark has no materialized CTEs, and it plans a query as one tree: the factored
+    fit's CTEs inlined, or the row form's whole unrolled chain (var icp_fit_steps x 5
+    window CTEs), overflow its planner's stack or recompute every state at every read.
+    Given `relation` (a stored table holding the rows of `start`), each CTE that
+    logistic_fit_factored materializes is stored as a Parquet table
+    (<model>__<prefix>_<cte>, run_query; the CTEs it does not materialize inlined into
+    the next stored one), a step's tables dropped once the next step's states exist
+    (and a previous run's <model>__* tables first); the model's query reads the last
+    feature state. The same SQL per step as on DuckDB,
+    so the same coefficients to the last bit, and the same as logistic_fit_chain
+    (the form without `relation`, and Spark's before December 2026). -#}
+{% macro spark__logistic_fit_steps(start, steps, prefix='fit', relation=none) -%}
+    {%- if relation is none or not execute -%}
         {{ return(logistic_fit_chain(start, 0, steps, prefix)) }}
     {%- endif -%}
-    {%- set ns = namespace(source=relation, first=0) -%}
-    {%- for stage in range((steps - 1) // per_stage) -%}
-        {%- set first = stage * per_stage -%}
-        {%- set last = first + per_stage -%}
-        {%- set target = this.schema ~ '.' ~ this.identifier ~ '__fit_stage' ~ (stage % 2) -%}
-        {%- do run_query('drop table if exists ' ~ target) -%}
-        {%- do run_query(
-            'create table ' ~ target ~ ' using parquet as with '
-            ~ logistic_fit_chain(ns.source, first, last, prefix)
-            ~ ' select * from ' ~ prefix ~ '_' ~ last) -%}
-        {%- if stage > 0 -%}
-            {%- do run_query('drop table if exists ' ~ ns.source) -%}
-        {%- endif -%}
-        {%- set ns.source = target -%}
-        {%- set ns.first = last -%}
+    {%- set at = this.schema ~ '.' ~ this.identifier ~ '__' -%}
+    {%- set members = at ~ prefix ~ '_members' -%}
+    {%- set ns = namespace(pending=[], live=[]) -%}
+    {#- a previous run's tables (its last feature state, or all of a failed run's) -#}
+    {%- set leftover = run_query("show tables in " ~ this.schema ~ " like '" ~ this.identifier ~ "__*'") -%}
+    {%- for row in leftover.rows -%}
+        {%- do run_query('drop table if exists ' ~ this.schema ~ '.' ~ row[1]) -%}
     {%- endfor -%}
-    {{ return(logistic_fit_chain(ns.source, ns.first, steps, prefix)) }}
+    {%- for cte in logistic_fit_factored_ctes(relation, steps, prefix, at) -%}
+        {%- if cte.materialized -%}
+            {%- set table = at ~ cte.name -%}
+            {%- set query = cte.sql if not ns.pending else 'with ' ~ (ns.pending | join(',\n')) ~ '\n' ~ cte.sql -%}
+            {%- do run_query('create table ' ~ table ~ ' using parquet as\n' ~ query) -%}
+            {%- set ns.pending = [] -%}
+            {%- set suffix = cte.name[(prefix | length) + 1:] -%}
+            {%- if suffix.isdigit() -%}
+                {#- a new feature state: the previous step's tables are no longer read -#}
+                {%- set keep = [members, at ~ cte.name, at ~ prefix ~ '_examples_' ~ cte.name[(prefix | length) + 1:]] -%}
+                {%- for old in ns.live if old not in keep -%}
+                    {%- do run_query('drop table if exists ' ~ old) -%}
+                {%- endfor -%}
+                {%- set ns.live = keep -%}
+            {%- elif table not in ns.live -%}
+                {%- set ns.live = ns.live + [table] -%}
+            {%- endif -%}
+        {%- else -%}
+            {%- set ns.pending = ns.pending + [cte.name ~ ' as (\n' ~ cte.sql ~ '\n)'] -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do run_query('drop table if exists ' ~ members) -%}
+    {%- do run_query('drop table if exists ' ~ at ~ prefix ~ '_examples_' ~ steps) -%}
+{{ prefix }}_{{ steps }} as (
+    select * from {{ at }}{{ prefix }}_{{ steps }}
+)
 {%- endmacro %}
 
 {#- The CTEs of steps first .. last - 1; the first reads `start` (a CTE or a
@@ -165,7 +188,23 @@
 {%- endmacro %}
 
 {#- One term of an exact sum: expr rounded to 18 decimals, times `weight` if given
-    (an exact decimal product). -#}
+    (an exact decimal product). Dispatched: Spark types decimal(38, 18) x bigint as
+    decimal(38, 6) (its precision-loss rule), so there the term is narrowed first. -#}
 {% macro exact_term(expr, weight=none) -%}
+    {{ return(adapter.dispatch('exact_term', 'abm_warehouse')(expr, weight)) }}
+{%- endmacro %}
+
+{% macro default__exact_term(expr, weight=none) -%}
     cast({{ expr }} as decimal(38, 18)){% if weight is not none %} * {{ weight }}{% endif %}
+{%- endmacro %}
+
+{#- decimal(28, 18) x decimal(9, 0) is typed decimal(38, 18) on Spark: the exact
+    product, as on DuckDB (a term of 10^10 or more, or a weight of 10^9, fails the
+    cast under ANSI mode instead of rounding). -#}
+{% macro spark__exact_term(expr, weight=none) -%}
+    {%- if weight is none -%}
+        cast({{ expr }} as decimal(38, 18))
+    {%- else -%}
+        cast(cast({{ expr }} as decimal(38, 18)) as decimal(28, 18)) * cast({{ weight }} as decimal(9, 0))
+    {%- endif -%}
 {%- endmacro %}

@@ -7,7 +7,7 @@
     of that many pseudo-accounts at the base rate p0; the intercept is free);
     every coefficient starts at 0 but the intercept, at the base log-odds. A
     table of its own, so an engine can fit from a stored relation
-    (spark__logistic_fit_steps fits in stages). -#}
+    (spark__logistic_fit_steps stores the fit's states as tables). -#}
 with
 
 examples as (
