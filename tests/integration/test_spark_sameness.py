@@ -14,8 +14,8 @@ statement, so the test keeps the statements few and the data small.
   on both engines; `test_the_sample_is_not_trivial` shows every tier, every fit grade
   and fit reasons occur in it.
 - Both sides build with SAMENESS_VARS: the ICP fit in 15 steps instead of 40. Each step
-  is the same SQL; on Spark they run in stages of 5 (two stored stages, the older one
-  dropped, the model's own last 5), so the staged path is compared whole at a third of
+  is the same SQL; on Spark each step's states are stored as tables and dropped as at 40
+  steps (spark__logistic_fit_steps), so the stored path is compared whole at a third of
   its cost (40 steps were compared at 5,000 accounts, README).
 - DuckDB: with every dbt test as a check. Spark: seeds, models and the data tests of
   three seed files (KEPT_TESTS, 13 tests); ABM_DBT_TEST_EXCLUDE leaves out the rest
@@ -58,8 +58,8 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 # Accounts of the sample both sides refresh: at 500 every tier occurs (at 300 no tier_1).
 ACCOUNTS = int(os.environ.get("ABM_SPARK_TEST_ACCOUNTS", "500"))
 SEED = 17
-# dbt vars of both refreshes (ABM_DBT_VARS): the ICP fit's staged path on Spark in 3
-# stages of 5 steps instead of 8 (the fit is most of local Spark's time at this size).
+# dbt vars of both refreshes (ABM_DBT_VARS): the ICP fit in 15 steps instead of 40 (each
+# step is ~12 stored tables on Spark; the fit is most of local Spark's time at this size).
 SAMENESS_VARS = {"icp_fit_steps": 15}
 # The local Spark session tuned for a few thousand rows (profiles.yml reads these).
 SPARK_TEST_ENV = {
