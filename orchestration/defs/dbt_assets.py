@@ -24,7 +24,7 @@ from orchestration.lib.build_fingerprint import (
     decide,
     record_build,
 )
-from orchestration.lib.dbt_cli import dbt_failure_summary, environ_set, prune_run_folders
+from orchestration.lib.dbt_cli import dbt_build_failure, environ_set, prune_run_folders
 from orchestration.lib.progress import DBT_NODE_LOG_PREFIX
 from orchestration.lib.publish_postgres import published_run_id
 from orchestration.lib.row_counts import ROW_COUNT, counted_relations, table_row_counts
@@ -112,8 +112,8 @@ def _build(
         record_build(warehouse, context.run.run_id, fingerprint)
     yield from with_row_counts(events, invocation.manifest, warehouse)
     if not invocation.is_successful():
-        results = invocation.get_artifact("run_results.json")
-        raise dg.Failure(description=dbt_failure_summary(results))
+        returncode = invocation.process.returncode
+        raise dg.Failure(description=dbt_build_failure(invocation.target_path, returncode))
 
 
 class DbtRunConfig(dg.Config):

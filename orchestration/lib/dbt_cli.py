@@ -157,6 +157,25 @@ def dbt_failure_summary(run_results: Mapping[str, Any]) -> str:
     return "\n".join([*lines, hint])
 
 
+def dbt_build_failure(target_path: Path, returncode: int | None) -> str:
+    """Why a dbt invocation failed: its failing nodes from `run_results.json`, or, when dbt
+    ended before writing that file (killed from outside, out of memory, a crash), its exit
+    code and where its log is."""
+    results_file = target_path / "run_results.json"
+    if results_file.exists():
+        return dbt_failure_summary(json.loads(results_file.read_text()))
+    if returncode is not None and returncode < 0:
+        ended = f"was stopped by signal {-returncode}"
+    else:
+        ended = f"exited with code {returncode}"
+    return (
+        f"dbt {ended} before writing its results ({results_file.name}): it was killed from "
+        "outside (out of memory, a stopped run) or crashed. Nothing was published. "
+        f"Its log: {target_path / 'dbt.log'}. Run the job again; if it ends the same way, "
+        "look at the log's last lines and the machine's memory."
+    )
+
+
 # Each dbt invocation from Dagster gets its own target folder (artifacts, compiled SQL,
 # dbt.log: about 45 MB at 5,000 accounts); without pruning a daily refresh grows the
 # checkout's target/ by that much every day.

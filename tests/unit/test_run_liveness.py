@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.lib.dbt_cli import dbt_failure_summary
+from orchestration.lib.dbt_cli import dbt_build_failure, dbt_failure_summary
 from orchestration.lib.liveness import (
     PID_START_TAG,
     PID_TAG,
@@ -105,3 +106,21 @@ def test_dbt_failures_are_summarized_one_line_each() -> None:
     assert lines[0] == "account_tiers: Binder Error: column x not found"
     assert lines[1] == "assert_tiers_within_capacity: Got 3 results (3 failing rows)"
     assert "dbt build -s <name>" in lines[2]
+
+
+def test_a_dbt_killed_before_its_results_names_its_exit_and_its_log(tmp_path: Path) -> None:
+    killed = dbt_build_failure(tmp_path, -9)
+    assert "dbt was stopped by signal 9 before writing its results (run_results.json)" in killed
+    assert f"Its log: {tmp_path / 'dbt.log'}" in killed
+    assert "Nothing was published" in killed
+    assert "exited with code 2" in dbt_build_failure(tmp_path, 2)
+
+
+def test_a_dbt_failure_with_results_lists_the_failing_nodes(tmp_path: Path) -> None:
+    results = {
+        "results": [
+            {"unique_id": "model.abm_warehouse.account_tiers", "status": "error", "message": "boom"}
+        ]
+    }
+    (tmp_path / "run_results.json").write_text(json.dumps(results))
+    assert dbt_build_failure(tmp_path, 1).splitlines()[0] == "account_tiers: boom"
