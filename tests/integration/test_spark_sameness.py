@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -180,6 +181,14 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_duckdb_and_spark_publish_the_same_marts(refreshed: tuple[Path, Path]) -> None:
     duckdb_side, spark_side = refreshed
     assert compare_marts(duckdb_side / "serving.duckdb", spark_side / "serving.duckdb") == []
+
+
+def test_a_spark_refresh_prints_no_library_warnings(refreshed: tuple[Path, Path]) -> None:
+    """Its console is the progress and the summary: no Python warning of a library (PySpark
+    warns about pandas 3 on import; orchestration/__init__.py filters that one)."""
+    out = (refreshed[1] / "refresh.out").read_text()
+    assert "result: PUBLISHED" in out
+    assert re.search(r"\b[A-Za-z]*Warning: ", out) is None, out[:3000]
 
 
 def test_the_sample_is_not_trivial(refreshed: tuple[Path, Path]) -> None:
