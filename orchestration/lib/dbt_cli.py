@@ -164,15 +164,19 @@ def dbt_build_failure(target_path: Path, returncode: int | None) -> str:
     results_file = target_path / "run_results.json"
     if results_file.exists():
         return dbt_failure_summary(json.loads(results_file.read_text()))
+    log = target_path / "dbt.log"
     if returncode is not None and returncode < 0:
-        ended = f"was stopped by signal {-returncode}"
-    else:
-        ended = f"exited with code {returncode}"
+        return (
+            f"dbt was stopped by signal {-returncode} before writing its results "
+            f"({results_file.name}): it was killed from outside (out of memory, a stopped "
+            f"run). Nothing was published. Its log: {log}. Run the job again; if it ends "
+            "the same way, look at the log's last lines and the machine's memory."
+        )
     return (
-        f"dbt {ended} before writing its results ({results_file.name}): it was killed from "
-        "outside (out of memory, a stopped run) or crashed. Nothing was published. "
-        f"Its log: {target_path / 'dbt.log'}. Run the job again; if it ends the same way, "
-        "look at the log's last lines and the machine's memory."
+        f"dbt exited with code {returncode} before writing its results "
+        f"({results_file.name}): it failed before its first node (the project's parse, "
+        f"the profile or the connection). Nothing was published. Its log: {log}; "
+        "`dbt parse` and `dbt debug` show the error."
     )
 
 

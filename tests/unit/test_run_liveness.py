@@ -113,7 +113,9 @@ def test_a_dbt_killed_before_its_results_names_its_exit_and_its_log(tmp_path: Pa
     assert "dbt was stopped by signal 9 before writing its results (run_results.json)" in killed
     assert f"Its log: {tmp_path / 'dbt.log'}" in killed
     assert "Nothing was published" in killed
-    assert "exited with code 2" in dbt_build_failure(tmp_path, 2)
+    unparsed = dbt_build_failure(tmp_path, 2)
+    assert "dbt exited with code 2 before writing its results" in unparsed
+    assert "failed before its first node" in unparsed and "killed from outside" not in unparsed
 
 
 def test_a_dbt_failure_with_results_lists_the_failing_nodes(tmp_path: Path) -> None:
