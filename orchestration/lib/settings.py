@@ -95,7 +95,8 @@ DBT_FILE_LOG_LEVEL = Setting(
     "ABM_DBT_FILE_LOG_LEVEL",
     "info",
     "the level of dbt's own log file (dbt.log in target/abm_dbt_models-*/): info names "
-    "every node and error; debug adds every SQL statement, at about a tenth more dbt CPU",
+    "every node and error; debug adds every SQL statement, at about a tenth more dbt CPU; "
+    "none writes no file",
 )
 SCHEDULE_CRON = Setting("ABM_SCHEDULE_CRON", "0 6 * * *", "when the daily refresh runs")
 SCHEDULE_TIMEZONE = Setting(

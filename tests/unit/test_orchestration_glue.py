@@ -208,8 +208,15 @@ def test_old_per_run_dbt_target_folders_are_pruned(tmp_path: Path) -> None:
 
     assert sorted(removed) == sorted(runs[2:5])
     left = sorted(p.name for p in tmp_path.iterdir())
-    assert left == sorted(["abm_dbt_models-run0-x", "abm_dbt_models-run1-x",
-                           "abm_dbt_models-run5-x", "partial_parse.msgpack", "dev"])
+    assert left == sorted(
+        [
+            "abm_dbt_models-run0-x",
+            "abm_dbt_models-run1-x",
+            "abm_dbt_models-run5-x",
+            "partial_parse.msgpack",
+            "dev",
+        ]
+    )
 
 
 def test_environ_set_gives_values_to_the_block_and_restores_the_old_ones(monkeypatch) -> None:
@@ -219,3 +226,27 @@ def test_environ_set_gives_values_to_the_block_and_restores_the_old_ones(monkeyp
         assert (os.environ["ABM_TEST_KEPT"], os.environ["ABM_TEST_NEW"]) == ("inside", "1")
     assert os.environ["ABM_TEST_KEPT"] == "before"
     assert "ABM_TEST_NEW" not in os.environ
+
+
+def test_the_dbt_resource_knows_the_dbt_version_without_running_dbt() -> None:
+    """DbtCli overrides two dagster-dbt internals: if dagster-dbt renames them, the
+    overrides stop applying silently, so their names are checked against the parent; the
+    version it assumes is the one the dbt executable it runs reports."""
+    import subprocess
+    import sys
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.defs.resources import DbtCli
+    from orchestration.lib.settings import PROJECT_DIR
+
+    for name in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert name in vars(DbtCliResource), f"dagster-dbt no longer has {name}"
+    dbt = DbtCli(
+        project_dir=str(PROJECT_DIR), dbt_executable=str(Path(sys.executable).parent / "dbt")
+    )
+    reported = subprocess.run(
+        [dbt.dbt_executable, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"installed: {dbt._cli_version}" in reported
+    assert dbt._initialize_dbt_core_adapter([]) is None
