@@ -242,3 +242,42 @@ def test_a_seed_change_changes_the_scores(built_warehouse, tmp_path):
     education = merged[merged["industry"] == "Education"]
     assert len(education) > 0 and education["is_excluded"].all()
     assert education["exclusion_reason"].str.contains("Education is out of scope").all()
+
+
+def test_the_stored_fit_equals_the_one_query_fit(built_warehouse, tmp_path):
+    """The build fits with its states stored as temporary tables (duckdb__logistic_fit_steps);
+    `dbt compile` renders the one-query form (materialized CTEs). Run here, it gives the
+    built coefficients to the last bit."""
+    built_sql = next(
+        (built_warehouse.warehouse_path.parent / "target").glob(
+            "*/run/**/int_icp_attribute_coefficients.sql"
+        )
+    ).read_text()
+    assert "temp.main.int_icp_attribute_coefficients__fit_" in built_sql
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse.warehouse_path, copy)
+    env = {
+        **os.environ,
+        "ABM_WAREHOUSE_PATH": str(copy),
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+    }
+    reuse_session_parse(tmp_path / "target", env)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "compile", "--quiet"]
+        + ["--select", "int_icp_attribute_coefficients"],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+    )
+    one_query = next(
+        (tmp_path / "target" / "compiled").glob("**/int_icp_attribute_coefficients.sql")
+    ).read_text()
+    assert "as materialized (" in one_query and "temp.main" not in one_query
+    with duckdb.connect(str(copy), read_only=True) as con:
+        fitted = con.execute(f"select * from ({one_query}) order by all").fetchall()
+        built = con.execute(
+            "select * from intermediate.int_icp_attribute_coefficients order by all"
+        ).fetchall()
+    assert len(built) > 20
+    assert fitted == built
