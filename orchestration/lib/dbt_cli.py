@@ -181,7 +181,7 @@ def dbt_build_failure(target_path: Path, returncode: int | None) -> str:
 
 
 # Each dbt invocation from Dagster gets its own target folder (artifacts, compiled SQL,
-# dbt.log: about 45 MB at 5,000 accounts); without pruning a daily refresh grows the
+# dbt.log: about 21 MB at 3,000 accounts); without pruning a daily refresh grows the
 # checkout's target/ by that much every day.
 KEEP_RUN_FOLDERS = 10
 

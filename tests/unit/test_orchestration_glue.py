@@ -229,9 +229,11 @@ def test_environ_set_gives_values_to_the_block_and_restores_the_old_ones(monkeyp
 
 
 def test_the_dbt_resource_knows_the_dbt_version_without_running_dbt() -> None:
-    """DbtCli overrides two dagster-dbt internals: if dagster-dbt renames them, the
-    overrides stop applying silently, so their names are checked against the parent; the
-    version it assumes is the one the dbt executable it runs reports."""
+    """DbtCli overrides two dagster-dbt internals. If dagster-dbt renamed them, or its
+    `cli()` stopped going through them, the overrides would stop applying silently: both
+    are checked against dagster-dbt's own code. The version DbtCli assumes is the one the
+    dbt executable it runs reports."""
+    import inspect
     import subprocess
     import sys
 
@@ -240,8 +242,10 @@ def test_the_dbt_resource_knows_the_dbt_version_without_running_dbt() -> None:
     from orchestration.defs.resources import DbtCli
     from orchestration.lib.settings import PROJECT_DIR
 
+    cli_source = inspect.getsource(DbtCliResource.cli)
     for name in ("_cli_version", "_initialize_dbt_core_adapter"):
         assert name in vars(DbtCliResource), f"dagster-dbt no longer has {name}"
+        assert f"self.{name}" in cli_source, f"DbtCliResource.cli no longer uses {name}"
     dbt = DbtCli(
         project_dir=str(PROJECT_DIR), dbt_executable=str(Path(sys.executable).parent / "dbt")
     )
@@ -249,4 +253,3 @@ def test_the_dbt_resource_knows_the_dbt_version_without_running_dbt() -> None:
         [dbt.dbt_executable, "--version"], capture_output=True, text=True, check=True
     ).stdout
     assert f"installed: {dbt._cli_version}" in reported
-    assert dbt._initialize_dbt_core_adapter([]) is None
