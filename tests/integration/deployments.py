@@ -97,10 +97,17 @@ def publication_run_id(serving: Path) -> str:
 
 
 def differing_tables(
-    left: Path, right: Path, schema: str, tables: list[str], where: str = ""
+    left: Path,
+    right: Path,
+    schema: str,
+    tables: list[str],
+    where: str = "",
+    exclude: tuple[str, ...] = (),
 ) -> dict[str, dict[str, int]]:
-    """Tables whose rows differ (as multisets) between two DuckDB files: name -> counts."""
+    """Tables whose rows differ (as multisets) between two DuckDB files: name -> counts.
+    `exclude`: columns left out of the comparison (e.g. load times)."""
     differences = {}
+    columns = f"* exclude ({', '.join(exclude)})" if exclude else "*"
     with duckdb.connect() as con:
         con.execute(f"attach '{left}' as l (read_only)")
         con.execute(f"attach '{right}' as r (read_only)")
@@ -108,12 +115,12 @@ def differing_tables(
             l_rel, r_rel = f'l.{schema}."{table}"', f'r.{schema}."{table}"'
             cond = where.format(table=table) if where else ""
             only_left = con.execute(
-                f"select count(*) from (select * from {l_rel} {cond} "
-                f"except all select * from {r_rel} {cond})"
+                f"select count(*) from (select {columns} from {l_rel} {cond} "
+                f"except all select {columns} from {r_rel} {cond})"
             ).fetchone()[0]
             only_right = con.execute(
-                f"select count(*) from (select * from {r_rel} {cond} "
-                f"except all select * from {l_rel} {cond})"
+                f"select count(*) from (select {columns} from {r_rel} {cond} "
+                f"except all select {columns} from {l_rel} {cond})"
             ).fetchone()[0]
             total = con.execute(f"select count(*) from {l_rel} {cond}").fetchone()[0]
             if only_left or only_right:
@@ -130,4 +137,3 @@ def published_marts(serving: Path) -> list[str]:
                 "where table_schema = 'marts' and not starts_with(table_name, '_') order by 1"
             ).fetchall()
         ]
-

@@ -37,6 +37,9 @@ INCREMENTAL_LATEST = {
     "account_engagement_scores": ("marts", "as_of_date"),
     "account_journey": ("marts", "as_of_date"),
 }
+# Staging models incremental over append-only raw: whole tables, without the load times
+# (each warehouse loaded the files at its own time).
+INCREMENTAL_STAGED = ("stg_intent__bombora_surges", "stg_engagement__activities")
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +100,112 @@ def test_an_incremental_run_equals_a_full_build(withheld_then_delivered, built_w
         differences |= differing_tables(
             deployment.warehouse, built_warehouse.warehouse_path, schema, [model], where
         )
+    differences |= differing_tables(
+        deployment.warehouse,
+        built_warehouse.warehouse_path,
+        "staging",
+        list(INCREMENTAL_STAGED),
+        exclude=("_loaded_at",),
+    )
     assert differences == {}
+
+
+def test_staging_keeps_its_logic_version_from_run_to_run(
+    withheld_then_delivered, built_warehouse
+) -> None:
+    """Another day, another warehouse, the same logic: one version (were it to change with
+    the date or the run, every daily run would stage all of raw again)."""
+    deployment, *_ = withheld_then_delivered
+    versions = {}
+    for name, path in (
+        ("deployment", deployment.warehouse),
+        ("session", built_warehouse.warehouse_path),
+    ):
+        with duckdb.connect(str(path), read_only=True) as con:
+            versions[name] = {
+                model: con.execute(f"select distinct logic_version from staging.{model}").fetchall()
+                for model in INCREMENTAL_STAGED
+            }
+    for model in INCREMENTAL_STAGED:
+        assert len(versions["deployment"][model]) == 1, versions
+        assert versions["deployment"][model] == versions["session"][model], versions
+
+
+def test_a_seed_change_restages_what_reads_it_and_only_that(
+    withheld_then_delivered, tmp_path: Path
+) -> None:
+    """Stored staged rows altered as other logic would have made them, then an incremental
+    build with nothing new landed in a project copy whose industry map differs: Bombora
+    (reads the map) is staged again from raw; activities (does not) keep their rows."""
+    from orchestration.lib.build_fingerprint import DBT_PROJECT_PARTS
+
+    deployment, *_ = withheld_then_delivered
+    project = tmp_path / "project"
+    for part in DBT_PROJECT_PARTS:
+        source = PROJECT_DIR / part
+        if source.is_dir():
+            shutil.copytree(source, project / part)
+        elif source.is_file():
+            shutil.copy2(source, project / part)
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy2(deployment.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        key, industry = con.execute(
+            "select lower(trim(industry_raw)), industry from staging.stg_intent__bombora_surges "
+            "where industry is not null order by 1 limit 1"
+        ).fetchone()
+        con.execute("update staging.stg_intent__bombora_surges set composite_score = -1")
+        con.execute("update staging.stg_engagement__activities set channel = 'stale'")
+        activities = con.execute(
+            "select count(*) from staging.stg_engagement__activities"
+        ).fetchone()[0]
+    seed = project / "seeds" / "industry_map.csv"
+    lines = seed.read_text().splitlines()
+    assert f"{key},{industry}" in lines
+    seed.write_text(
+        "\n".join(f"{key},Renamed" if ln == f"{key},{industry}" else ln for ln in lines) + "\n"
+    )
+    env = {
+        **os.environ,
+        **deployment.env(),
+        "ABM_WAREHOUSE_PATH": str(warehouse),
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+    }
+    build = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--quiet",
+            "--profiles-dir",
+            str(project),
+            "--project-dir",
+            str(project),
+            "--exclude-resource-type",
+            "test",
+            "unit_test",
+            "-s",
+            "industry_map",
+            *INCREMENTAL_STAGED,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        bombora = con.execute(
+            "select count(*) filter (where composite_score = -1), "
+            "count(*) filter (where lower(trim(industry_raw)) = ? and industry = 'Renamed'), "
+            "count(*) filter (where lower(trim(industry_raw)) = ? and industry <> 'Renamed') "
+            "from staging.stg_intent__bombora_surges",
+            [key, key],
+        ).fetchone()
+        stale = con.execute(
+            "select count(*) from staging.stg_engagement__activities where channel = 'stale'"
+        ).fetchone()[0]
+    assert bombora[0] == 0 and bombora[1] > 0 and bombora[2] == 0, bombora
+    assert stale == activities  # nothing new, same logic: no stored activity was touched
 
 
 def test_each_table_materialization_carries_its_row_count(withheld_then_delivered) -> None:

@@ -1,9 +1,14 @@
-with
-
-source as (
-    select * from {{ source('engagement', 'activity') }}
-),
-
+{#- Incremental over append-only raw (macros/incremental/staged_incremental.sql):
+    a run stages the rows loaded since the last and keeps, per activity, the latest
+    version over them and the stored row; other logic re-stages everything. -#}
+{{ config(**staged_incremental('activity_id')) }}
+{%- set staged_columns = [
+    'activity_id', 'occurred_at', 'activity_date', 'email', 'email_domain', 'is_free_mail',
+    'ip_domain', 'ip_domain_raw', 'activity_type', 'channel', 'campaign_id', 'url',
+    'duration_seconds', 'invalid_values', '_loaded_at', '_source_file', '_row_number',
+] -%}
+{#- The per-row logic, versioned: the CTEs from the delivered rows to one staged row per activity. -#}
+{%- set per_row_logic -%}
 cleaned as (
     select
         {{ clean_value('activity_id') }} as activity_id,
@@ -36,11 +41,11 @@ hosts as (
     {{ resolve_hosts('source', ['email', 'ip_domain'], from_raw=true) }}
 ),
 
-latest_versions as (
+delivered_versions as (
     {{ latest_version('typed', 'activity_id', 'occurred_at') }}
 ),
 
-latest as (
+delivered_latest as (
     select
         *,
         case
@@ -52,39 +57,89 @@ latest as (
         case
             when duration_seconds_value >= 0 then cast(round(duration_seconds_value) as {{ dbt.type_int() }})
         end as duration_seconds
-    from latest_versions
+    from delivered_versions
+),
+
+staged as (
+    select
+        -- ids
+        delivered_latest.activity_id,
+        -- timestamps
+        delivered_latest.occurred_at,
+        cast(delivered_latest.occurred_at as date) as activity_date,
+        -- who
+        delivered_latest.email,
+        email_hosts.registrable_domain as email_domain,
+        email_hosts.is_free_mail,
+        ip_hosts.registrable_domain as ip_domain,
+        delivered_latest.ip_domain_text as ip_domain_raw,
+        -- what
+        delivered_latest.activity_type,
+        delivered_latest.channel,
+        delivered_latest.campaign_id,
+        delivered_latest.url,
+        delivered_latest.duration_seconds,
+        {{ list_invalid_values([
+            ['occurred_at', 'delivered_latest.occurred_text', 'delivered_latest.occurred_at'],
+            ['ip_domain', 'delivered_latest.ip_domain_text', 'ip_hosts.registrable_domain'],
+            ['activity_type', 'delivered_latest.activity_type_text', 'delivered_latest.activity_type'],
+            ['duration_seconds', 'delivered_latest.duration_seconds_text', 'delivered_latest.duration_seconds'],
+        ]) }} as invalid_values,
+        -- the version order: which delivery this row is
+        delivered_latest._loaded_at,
+        delivered_latest._source_file,
+        delivered_latest._row_number
+    from delivered_latest
+    left join hosts as email_hosts
+        on delivered_latest.email_landed = email_hosts.raw_value
+    left join hosts as ip_hosts
+        on delivered_latest.ip_domain_landed = ip_hosts.raw_value
+)
+{%- endset -%}
+{%- set version = logic_version(per_row_logic) -%}
+{%- do forget_rows_of_other_logic(this, version) -%}
+with
+
+source as (
+    select * from {{ source('engagement', 'activity') }}
+    {% if is_incremental() %}
+        where {{ loaded_after_stored(this) }}
+    {% endif %}
+),
+
+{{ per_row_logic }},
+
+{% if is_incremental() %}
+-- The stored rows of the activities this run delivered compete with the new rows.
+stored as (
+    select {% for column in staged_columns %}stored.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+    from {{ this }} as stored
+    inner join (select distinct activity_id from staged) as delivered_keys
+        on stored.activity_id = delivered_keys.activity_id
+),
+
+candidates as (
+    select {{ staged_columns | join(', ') }} from staged
+    union all
+    select {{ staged_columns | join(', ') }} from stored
+),
+{% endif %}
+
+latest as (
+    {% if is_incremental() %}
+        {{ latest_version('candidates', 'activity_id', 'occurred_at') }}
+    {% else %}
+        select * from staged
+    {% endif %}
 ),
 
 final as (
     select
-        -- ids
-        latest.activity_id,
-        -- timestamps
-        latest.occurred_at,
-        cast(latest.occurred_at as date) as activity_date,
-        -- who
-        latest.email,
-        email_hosts.registrable_domain as email_domain,
-        email_hosts.is_free_mail,
-        ip_hosts.registrable_domain as ip_domain,
-        latest.ip_domain_text as ip_domain_raw,
-        -- what
-        latest.activity_type,
-        latest.channel,
-        latest.campaign_id,
-        latest.url,
-        latest.duration_seconds,
-        {{ list_invalid_values([
-            ['occurred_at', 'latest.occurred_text', 'latest.occurred_at'],
-            ['ip_domain', 'latest.ip_domain_text', 'ip_hosts.registrable_domain'],
-            ['activity_type', 'latest.activity_type_text', 'latest.activity_type'],
-            ['duration_seconds', 'latest.duration_seconds_text', 'latest.duration_seconds'],
-        ]) }} as invalid_values
+        {% for column in staged_columns -%}
+            latest.{{ column }},
+        {% endfor -%}
+        '{{ version }}' as logic_version
     from latest
-    left join hosts as email_hosts
-        on latest.email_landed = email_hosts.raw_value
-    left join hosts as ip_hosts
-        on latest.ip_domain_landed = ip_hosts.raw_value
 )
 
 select * from final

@@ -1,9 +1,16 @@
-with
-
-source as (
-    select * from {{ source('intent', 'bombora_surge') }}
-),
-
+{#- Incremental over append-only raw (macros/incremental/staged_incremental.sql):
+    a run stages the rows loaded since the last and keeps, per key, the latest
+    version over them and the stored row; other logic re-stages everything. -#}
+{%- set keys = ['domain', 'topic_name', 'week_start_date'] -%}
+{{ config(**staged_incremental(keys)) }}
+{%- set staged_columns = [
+    'domain', 'company_name', 'topic_id', 'topic_name', 'cluster_name', 'composite_score',
+    'composite_score_delta', 'week_start_date', 'company_size', 'company_revenue', 'industry',
+    'industry_raw', 'country_code', 'hq_country', 'invalid_values',
+    'score_at', '_loaded_at', '_source_file', '_row_number',
+] -%}
+{#- The per-row logic, versioned: the CTEs from the delivered rows to one staged row per key. -#}
+{%- set per_row_logic -%}
 industry_map as (
     select * from {{ ref('industry_map') }}
 ),
@@ -69,40 +76,97 @@ weekly as (
 ),
 
 -- One score per company, topic and week: the latest-dated, then latest-landed row.
+delivered_latest as (
+    {{ latest_version('weekly', keys, 'score_at') }}
+),
+
+staged as (
+    select
+        -- keys
+        delivered_latest.domain,
+        delivered_latest.company_name,
+        delivered_latest.topic_id,
+        delivered_latest.topic_name,
+        delivered_latest.cluster_name,
+        -- scores
+        case
+            when delivered_latest.composite_score_value between 0 and 100
+                then delivered_latest.composite_score_value
+        end as composite_score,
+        delivered_latest.composite_score_delta,
+        delivered_latest.week_start_date,
+        -- firmographics as Bombora reports them
+        delivered_latest.company_size,
+        delivered_latest.company_revenue,
+        industry_map.industry,
+        delivered_latest.industry_raw,
+        country_map.country_code,
+        delivered_latest.hq_country,
+        {{ list_invalid_values([
+            ['composite_score', 'delivered_latest.composite_score_text',
+                'case when delivered_latest.composite_score_value between 0 and 100 then 1 end'],
+            ['composite_score_delta', 'delivered_latest.composite_score_delta_text',
+                'delivered_latest.composite_score_delta'],
+        ]) }} as invalid_values,
+        -- the version order: which delivery this row is
+        delivered_latest.score_at,
+        delivered_latest._loaded_at,
+        delivered_latest._source_file,
+        delivered_latest._row_number
+    from delivered_latest
+    left join industry_map
+        on {{ lookup_key('delivered_latest.industry_raw') }} = industry_map.raw_value
+    left join country_map
+        on {{ lookup_key('delivered_latest.hq_country') }} = country_map.raw_value
+)
+{%- endset -%}
+{%- set version = logic_version(per_row_logic) -%}
+{%- do forget_rows_of_other_logic(this, version) -%}
+with
+
+source as (
+    select * from {{ source('intent', 'bombora_surge') }}
+    {% if is_incremental() %}
+        where {{ loaded_after_stored(this) }}
+    {% endif %}
+),
+
+{{ per_row_logic }},
+
+{% if is_incremental() %}
+-- The stored rows of the keys this run delivered compete with the new rows.
+stored as (
+    select {% for column in staged_columns %}stored.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+    from {{ this }} as stored
+    inner join (select distinct {{ keys | join(', ') }} from staged) as delivered_keys
+        on
+            stored.domain = delivered_keys.domain
+            and stored.topic_name = delivered_keys.topic_name
+            and stored.week_start_date = delivered_keys.week_start_date
+),
+
+candidates as (
+    select {{ staged_columns | join(', ') }} from staged
+    union all
+    select {{ staged_columns | join(', ') }} from stored
+),
+{% endif %}
+
 latest as (
-    {{ latest_version('weekly', ['domain', 'topic_name', 'week_start_date'], 'score_at') }}
+    {% if is_incremental() %}
+        {{ latest_version('candidates', keys, 'score_at') }}
+    {% else %}
+        select * from staged
+    {% endif %}
 ),
 
 final as (
     select
-        -- keys
-        latest.domain,
-        latest.company_name,
-        latest.topic_id,
-        latest.topic_name,
-        latest.cluster_name,
-        -- scores
-        case when latest.composite_score_value between 0 and 100 then latest.composite_score_value end
-            as composite_score,
-        latest.composite_score_delta,
-        latest.week_start_date,
-        -- firmographics as Bombora reports them
-        latest.company_size,
-        latest.company_revenue,
-        industry_map.industry,
-        latest.industry_raw,
-        country_map.country_code,
-        latest.hq_country,
-        {{ list_invalid_values([
-            ['composite_score', 'latest.composite_score_text',
-                'case when latest.composite_score_value between 0 and 100 then 1 end'],
-            ['composite_score_delta', 'latest.composite_score_delta_text', 'latest.composite_score_delta'],
-        ]) }} as invalid_values
+        {% for column in staged_columns -%}
+            latest.{{ column }},
+        {% endfor -%}
+        '{{ version }}' as logic_version
     from latest
-    left join industry_map
-        on {{ lookup_key('latest.industry_raw') }} = industry_map.raw_value
-    left join country_map
-        on {{ lookup_key('latest.hq_country') }} = country_map.raw_value
 )
 
 select * from final
