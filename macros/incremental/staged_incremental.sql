@@ -78,3 +78,48 @@
         cast('1900-01-01' as {{ dbt.type_timestamp() }})
     )
 {%- endmacro %}
+
+{#- The CTEs after a staging model's per-row logic (CTE `staged`: one row per key
+    from the delivered rows) up to `final`. On an incremental run the stored rows
+    of the delivered keys compete with the new rows (the latest version over both
+    wins); `final` is `columns` and the logic version. -#}
+{% macro staged_latest_ctes(keys, updated_at, columns, version) -%}
+    {%- set keys = [keys] if keys is string else keys -%}
+    {%- if is_incremental() %}
+stored as (
+    select
+        {%- for column in columns %}
+        stored.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ this }} as stored
+    inner join (select distinct {{ keys | join(', ') }} from staged) as delivered_keys
+        on
+            {%- for key in keys %}
+            {{ 'and ' if not loop.first }}stored.{{ key }} = delivered_keys.{{ key }}
+            {%- endfor %}
+),
+
+candidates as (
+    select {{ columns | join(', ') }} from staged
+    union all
+    select {{ columns | join(', ') }} from stored
+),
+
+latest as (
+    {{ latest_version('candidates', keys, updated_at) }}
+),
+    {%- else %}
+latest as (
+    select * from staged
+),
+    {%- endif %}
+
+final as (
+    select
+        {%- for column in columns %}
+        latest.{{ column }},
+        {%- endfor %}
+        '{{ version }}' as logic_version
+    from latest
+)
+{%- endmacro %}

@@ -133,40 +133,7 @@ source as (
 
 {{ per_row_logic }},
 
-{% if is_incremental() %}
--- The stored rows of the keys this run delivered compete with the new rows.
-stored as (
-    select {% for column in staged_columns %}stored.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
-    from {{ this }} as stored
-    inner join (select distinct {{ keys | join(', ') }} from staged) as delivered_keys
-        on
-            stored.domain = delivered_keys.domain
-            and stored.topic_name = delivered_keys.topic_name
-            and stored.week_start_date = delivered_keys.week_start_date
-),
-
-candidates as (
-    select {{ staged_columns | join(', ') }} from staged
-    union all
-    select {{ staged_columns | join(', ') }} from stored
-),
-{% endif %}
-
-latest as (
-    {% if is_incremental() %}
-        {{ latest_version('candidates', keys, 'score_at') }}
-    {% else %}
-        select * from staged
-    {% endif %}
-),
-
-final as (
-    select
-        {% for column in staged_columns -%}
-            latest.{{ column }},
-        {% endfor -%}
-        '{{ version }}' as logic_version
-    from latest
-)
+-- The stored rows of the delivered keys compete with the new ones (incremental runs).
+{{ staged_latest_ctes(keys, 'score_at', staged_columns, version) }}
 
 select * from final
