@@ -50,7 +50,8 @@
 {#- Before an incremental run of the model (dbt run/build; never while SQL is only
     compiled, shown or unit-tested): when any stored row of `relation` was made by
     logic other than `version`, delete every stored row, so the run stages all of
-    raw again. Runs while the model's SQL is rendered, as its one statement. -#}
+    raw again. It runs while the model's SQL is rendered: a pre-hook could not see
+    the rendered per-row SQL the version comes from. -#}
 {% macro forget_rows_of_other_logic(relation, version) -%}
     {%- if execute and is_incremental() and model.resource_type == 'model'
         and flags.WHICH in ['run', 'build', 'retry'] -%}

@@ -110,25 +110,38 @@ def test_an_incremental_run_equals_a_full_build(withheld_then_delivered, built_w
     assert differences == {}
 
 
-def test_staging_keeps_its_logic_version_from_run_to_run(
-    withheld_then_delivered, built_warehouse
-) -> None:
-    """Another day, another warehouse, the same logic: one version (were it to change with
-    the date or the run, every daily run would stage all of raw again)."""
+def test_the_logic_version_does_not_change_with_the_day(withheld_then_delivered, tmp_path) -> None:
+    """The one version the day-2 run stored is the version dbt renders for another scoring
+    date and test window (were it to change with the day, every daily run would stage all
+    of raw again)."""
+    from orchestration.lib.dbt_cli import ROWS_SINCE_ENV, SCORING_DATE_ENV
+    from tests.saved_parse import reuse_session_parse
+
     deployment, *_ = withheld_then_delivered
-    versions = {}
-    for name, path in (
-        ("deployment", deployment.warehouse),
-        ("session", built_warehouse.warehouse_path),
-    ):
-        with duckdb.connect(str(path), read_only=True) as con:
-            versions[name] = {
-                model: con.execute(f"select distinct logic_version from staging.{model}").fetchall()
-                for model in INCREMENTAL_STAGED
-            }
-    for model in INCREMENTAL_STAGED:
-        assert len(versions["deployment"][model]) == 1, versions
-        assert versions["deployment"][model] == versions["session"][model], versions
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy2(deployment.warehouse, copy)
+    env = {
+        **os.environ,
+        "ABM_WAREHOUSE_PATH": str(copy),
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        SCORING_DATE_ENV: "2031-01-15",
+        ROWS_SINCE_ENV: "2030-12-01",
+    }
+    reuse_session_parse(tmp_path / "target", env)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "compile", "--quiet", "--select"]
+        + list(INCREMENTAL_STAGED),
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+    )
+    with duckdb.connect(str(copy), read_only=True) as con:
+        for model in INCREMENTAL_STAGED:
+            stored = con.execute(f"select distinct logic_version from staging.{model}").fetchall()
+            compiled = next((tmp_path / "target" / "compiled").glob(f"**/{model}.sql")).read_text()
+            assert len(stored) == 1, (model, stored)
+            assert f"'{stored[0][0]}' as logic_version" in compiled, model
 
 
 def test_a_seed_change_restages_what_reads_it_and_only_that(
