@@ -5,7 +5,10 @@ runs the real Dagster job on it (tests/integration/test_refresh_*.py)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.conftest import BuiltWarehouse
+from tests.conftest import PROJECT_DIR, BuiltWarehouse
 from tests.saved_parse import reuse_session_parse
 
 
@@ -137,3 +140,27 @@ def published_marts(serving: Path) -> list[str]:
                 "where table_schema = 'marts' and not starts_with(table_name, '_') order by 1"
             ).fetchall()
         ]
+
+
+def compile_on_copy(
+    warehouse: Path, tmp: Path, select: list[str], extra_env: dict[str, str] | None = None
+) -> tuple[Path, Path]:
+    """`dbt compile --select ...` against a copy of `warehouse` (models render as they
+    would in its next run): the copy and the folder of the compiled SQL."""
+    copy = tmp / "warehouse.duckdb"
+    shutil.copy2(warehouse, copy)
+    env = {
+        **os.environ,
+        "ABM_WAREHOUSE_PATH": str(copy),
+        "DBT_TARGET_PATH": str(tmp / "target"),
+        "DBT_LOG_PATH": str(tmp / "logs"),
+        **(extra_env or {}),
+    }
+    reuse_session_parse(tmp / "target", env)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "compile", "--quiet", "--select", *select],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+    )
+    return copy, tmp / "target" / "compiled"

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.integration.deployments import compile_on_copy
 from tests.saved_parse import reuse_session_parse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -254,25 +255,10 @@ def test_the_stored_fit_equals_the_one_query_fit(built_warehouse, tmp_path):
         )
     ).read_text()
     assert "temp.main.int_icp_attribute_coefficients__fit_" in built_sql
-    copy = tmp_path / "warehouse.duckdb"
-    shutil.copy(built_warehouse.warehouse_path, copy)
-    env = {
-        **os.environ,
-        "ABM_WAREHOUSE_PATH": str(copy),
-        "DBT_TARGET_PATH": str(tmp_path / "target"),
-        "DBT_LOG_PATH": str(tmp_path / "logs"),
-    }
-    reuse_session_parse(tmp_path / "target", env)
-    subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "compile", "--quiet"]
-        + ["--select", "int_icp_attribute_coefficients"],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
+    copy, compiled = compile_on_copy(
+        built_warehouse.warehouse_path, tmp_path, ["int_icp_attribute_coefficients"]
     )
-    one_query = next(
-        (tmp_path / "target" / "compiled").glob("**/int_icp_attribute_coefficients.sql")
-    ).read_text()
+    one_query = next(compiled.glob("**/int_icp_attribute_coefficients.sql")).read_text()
     assert "as materialized (" in one_query and "temp.main" not in one_query
     with duckdb.connect(str(copy), read_only=True) as con:
         fitted = con.execute(f"select * from ({one_query}) order by all").fetchall()

@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import PROJECT_DIR, BuiltWarehouse
 from tests.integration.deployments import (
+    compile_on_copy,
     deploy_copy,
     differing_tables,
     failed_checks,
@@ -115,31 +116,18 @@ def test_the_logic_version_does_not_change_with_the_day(withheld_then_delivered,
     date and test window (were it to change with the day, every daily run would stage all
     of raw again)."""
     from orchestration.lib.dbt_cli import ROWS_SINCE_ENV, SCORING_DATE_ENV
-    from tests.saved_parse import reuse_session_parse
 
     deployment, *_ = withheld_then_delivered
-    copy = tmp_path / "warehouse.duckdb"
-    shutil.copy2(deployment.warehouse, copy)
-    env = {
-        **os.environ,
-        "ABM_WAREHOUSE_PATH": str(copy),
-        "DBT_TARGET_PATH": str(tmp_path / "target"),
-        "DBT_LOG_PATH": str(tmp_path / "logs"),
-        SCORING_DATE_ENV: "2031-01-15",
-        ROWS_SINCE_ENV: "2030-12-01",
-    }
-    reuse_session_parse(tmp_path / "target", env)
-    subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "compile", "--quiet", "--select"]
-        + list(INCREMENTAL_STAGED),
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
+    copy, compiled_dir = compile_on_copy(
+        deployment.warehouse,
+        tmp_path,
+        list(INCREMENTAL_STAGED),
+        {SCORING_DATE_ENV: "2031-01-15", ROWS_SINCE_ENV: "2030-12-01"},
     )
     with duckdb.connect(str(copy), read_only=True) as con:
         for model in INCREMENTAL_STAGED:
             stored = con.execute(f"select distinct logic_version from staging.{model}").fetchall()
-            compiled = next((tmp_path / "target" / "compiled").glob(f"**/{model}.sql")).read_text()
+            compiled = next(compiled_dir.glob(f"**/{model}.sql")).read_text()
             assert len(stored) == 1, (model, stored)
             assert f"'{stored[0][0]}' as logic_version" in compiled, model
 
