@@ -2,14 +2,15 @@
     highest of the account's domains) with the account's own baseline for that
     topic, the average score of the var intent_baseline_weeks calendar weeks
     before it. Incremental: a run re-computes the weeks from the latest stored week
-    minus var intent_late_arrival_weeks (late files) onwards and reads the baseline
-    weeks before them. An account whose identity changed (int_intent_account_identities:
+    minus var intent_late_arrival_weeks (late files) onwards; the baseline weeks
+    before them are the stored rows (aggregated once, not re-read from every
+    surge). An account whose identity changed (int_intent_account_identities:
     another set of domains, or merged away) loses its stored rows in the pre-hook and
     gets its whole history re-computed, so an incremental run equals a full build.
-    Spark (insert_overwrite by week) re-computes the window only: run --full-refresh
-    there after identity changes. Surge flags, topic weights and decay are applied
-    downstream (account_intent_scores), so changing those rules never needs a full
-    refresh here. -#}
+    Spark (insert_overwrite by week) re-computes the window only, its baseline from
+    the surges: run --full-refresh there after identity changes. Surge flags, topic
+    weights and decay are applied downstream (account_intent_scores), so changing
+    those rules never needs a full refresh here. -#}
 {%- set replaces_rows = incremental_replaces_rows() -%}
 {{
     config(**partitioned_incremental(
@@ -44,51 +45,120 @@ reprocess as (
     from {{ this }} as this_model
 ),
 
+{% if replaces_rows %}
 -- After the pre-hook, an account without stored rows is new or changed: all its weeks.
-stored_accounts as (
-    select distinct this_model.account_id
-    from {{ this }} as this_model
+unstored_account_domains as (
+    select signal_domains.*
+    from signal_domains
+    where signal_domains.account_id not in (
+        select this_model.account_id from {{ this }} as this_model
+    )
 ),
 {% endif %}
+{% endif %}
 
-account_weeks as (
+-- The surges to aggregate, each with the account of its domain.
+matched_surges as (
     select
         signal_domains.account_id,
-        trim(surges.topic_name) as topic_name,
+        surges.topic_name,
         surges.week_start_date,
-        max(surges.cluster_name) as cluster_name,
-        max(surges.composite_score) as composite_score,
-        count(distinct surges.domain) as domain_count
+        surges.cluster_name,
+        surges.composite_score,
+        surges.domain
     from surges
     inner join signal_domains
         on lower(trim(surges.domain)) = signal_domains.domain
     {% if is_incremental() %}
-        cross join reprocess
-        where
-            reprocess.from_week is null
-            or surges.week_start_date
-            >= {{ dbt.dateadd('day', -7 * var('intent_baseline_weeks'), 'reprocess.from_week') }}
-            {% if replaces_rows %}
-                or signal_domains.account_id not in (
-                    select stored_accounts.account_id from stored_accounts
+        where surges.week_start_date >= (
+            {%- if replaces_rows %}
+                select coalesce(reprocess.from_week, cast('1900-01-01' as date)) from reprocess
+            {%- else %}
+                select coalesce(
+                    {{ dbt.dateadd('day', -7 * var('intent_baseline_weeks'), 'reprocess.from_week') }},
+                    cast('1900-01-01' as date)
                 )
-            {% endif %}
+                from reprocess
+            {%- endif %}
+        )
+        {% if replaces_rows %}
+            union all
+            select
+                unstored_account_domains.account_id,
+                surges.topic_name,
+                surges.week_start_date,
+                surges.cluster_name,
+                surges.composite_score,
+                surges.domain
+            from surges
+            inner join unstored_account_domains
+                on lower(trim(surges.domain)) = unstored_account_domains.domain
+            where surges.week_start_date < (select reprocess.from_week from reprocess)
+        {% endif %}
     {% else %}
         where surges.week_start_date is not null
     {% endif %}
-    group by signal_domains.account_id, trim(surges.topic_name), surges.week_start_date
 ),
 
-numbered as (
+account_weeks as (
     select
-        account_weeks.*,
+        account_id,
+        trim(topic_name) as topic_name,
+        week_start_date,
+        max(cluster_name) as cluster_name,
+        max(composite_score) as composite_score,
+        count(distinct domain) as domain_count
+    from matched_surges
+    group by account_id, trim(topic_name), week_start_date
+),
+
+computed as (
+    select
+        account_weeks.account_id,
+        account_weeks.topic_name,
+        account_weeks.cluster_name,
+        account_weeks.week_start_date,
+        account_weeks.composite_score,
+        account_weeks.domain_count,
         -- Weeks since a fixed Monday: RANGE frames over an integer are portable.
         cast(
             floor({{ days_since_epoch_monday }} / 7)
             as {{ dbt.type_bigint() }}
-        ) as week_number
+        ) as week_number,
+        {% if is_incremental() and not replaces_rows -%}
+            -- the baseline weeks before the window are read, not written
+            coalesce(account_weeks.week_start_date >= reprocess.from_week, true) as is_computed
+        {%- else -%}
+            true as is_computed
+        {%- endif %}
     from account_weeks
+    {% if is_incremental() and not replaces_rows -%}
+        cross join reprocess
+    {%- endif %}
     where account_weeks.composite_score is not null
+),
+
+numbered as (
+    select * from computed
+    {% if is_incremental() and replaces_rows %}
+        -- The baseline weeks before the window: the stored rows of the accounts kept.
+        union all
+        select
+            this_model.account_id,
+            this_model.topic_name,
+            cast(null as {{ dbt.type_string() }}) as cluster_name,
+            this_model.week_start_date,
+            this_model.composite_score,
+            cast(null as {{ dbt.type_int() }}) as domain_count,
+            this_model.week_number,
+            false as is_computed
+        from {{ this }} as this_model
+        cross join reprocess
+        where
+            this_model.week_start_date < reprocess.from_week
+            and this_model.week_start_date
+            >= {{ dbt.dateadd('day', -7 * var('intent_baseline_weeks'), 'reprocess.from_week') }}
+    {% endif %}
 ),
 
 with_baseline as (
@@ -100,6 +170,7 @@ with_baseline as (
         numbered.week_number,
         numbered.composite_score,
         numbered.domain_count,
+        numbered.is_computed,
         avg(numbered.composite_score) over (
             partition by numbered.account_id, numbered.topic_name
             order by numbered.week_number
@@ -130,17 +201,7 @@ final as (
         identities.identity_key
     from with_baseline
     inner join identities on with_baseline.account_id = identities.account_id
-    {% if is_incremental() %}
-        cross join reprocess
-        where
-            reprocess.from_week is null
-            or with_baseline.week_start_date >= reprocess.from_week
-            {% if replaces_rows %}
-                or with_baseline.account_id not in (
-                    select stored_accounts.account_id from stored_accounts
-                )
-            {% endif %}
-    {% endif %}
+    where with_baseline.is_computed
 )
 
 select * from final
