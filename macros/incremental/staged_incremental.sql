@@ -49,9 +49,11 @@
 
 {#- Before an incremental run of the model (dbt run/build; never while SQL is only
     compiled, shown or unit-tested): when any stored row of `relation` was made by
-    logic other than `version`, delete every stored row, so the run stages all of
-    raw again. It runs while the model's SQL is rendered: a pre-hook could not see
-    the rendered per-row SQL the version comes from. -#}
+    logic other than `version` (or the table predates logic versions), drop the
+    table, so the run builds it from all of raw again, whatever columns the stored
+    one had. It runs while the model's SQL is rendered, before `is_incremental()` is
+    asked (the model's SQL is then a full build's): a pre-hook could not see the
+    rendered per-row SQL the version comes from. -#}
 {% macro forget_rows_of_other_logic(relation, version) -%}
     {%- if execute and is_incremental() and model.resource_type == 'model'
         and flags.WHICH in ['run', 'build', 'retry'] -%}
@@ -66,7 +68,8 @@
         {%- endif -%}
         {%- if stale -%}
             {%- do log(relation.identifier ~ ": stored rows were staged by other logic; staging every raw row again", info=true) -%}
-            {%- do run_query('delete from ' ~ relation) -%}
+            {#- the cached relation (with its type): dropping it also leaves the cache -#}
+            {%- do adapter.drop_relation(adapter.get_relation(relation.database, relation.schema, relation.identifier)) -%}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
@@ -83,8 +86,10 @@
 {#- The CTEs after a staging model's per-row logic (CTE `staged`: one row per key
     from the delivered rows) up to `final`. On an incremental run the stored rows
     of the delivered keys compete with the new rows (the latest version over both
-    wins); `final` is `columns` and the logic version. -#}
-{% macro staged_latest_ctes(keys, updated_at, columns, version) -%}
+    wins); `spans` ({column: 'min' or 'max'}) are columns aggregated over every
+    version instead (a first-seen date), so over both. `final` is `columns` and the
+    logic version. -#}
+{% macro staged_latest_ctes(keys, updated_at, columns, version, spans={}) -%}
     {%- set keys = [keys] if keys is string else keys -%}
     {%- if is_incremental() %}
 stored as (
@@ -106,8 +111,23 @@ candidates as (
     select {{ columns | join(', ') }} from stored
 ),
 
+{%- if spans %}
+
+spanned as (
+    select
+        {%- for column in columns %}
+        {% if column in spans -%}
+            {{ spans[column] }}({{ column }}) over (partition by {{ keys | join(', ') }}) as {{ column }}
+        {%- else -%}
+            {{ column }}
+        {%- endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from candidates
+),
+{%- endif %}
+
 latest as (
-    {{ latest_version('candidates', keys, updated_at) }}
+    {{ latest_version('spanned' if spans else 'candidates', keys, updated_at) }}
 ),
     {%- else %}
 latest as (

@@ -40,7 +40,11 @@ INCREMENTAL_LATEST = {
 }
 # Staging models incremental over append-only raw: whole tables, without the load times
 # (each warehouse loaded the files at its own time).
-INCREMENTAL_STAGED = ("stg_intent__bombora_surges", "stg_engagement__activities")
+INCREMENTAL_STAGED = (
+    "stg_intent__bombora_surges",
+    "stg_engagement__activities",
+    "stg_enrichment__technologies",
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +56,10 @@ def withheld_then_delivered(built_warehouse: BuiltWarehouse, tmp_path_factory):
     )
     anchor = json.loads((built_warehouse.truth_dir / "meta.json").read_text())["anchor_date"]
     withheld = deployment.root / "withheld"
-    for path in sorted(deployment.landing.rglob(f"{anchor}_*")):
+    # Technology deliveries end before the last day: its last file is held back too, so
+    # day 2 merges new technology versions into stored ones.
+    last_technology = sorted((deployment.landing / "enrichment" / "technology").iterdir())[-1]
+    for path in sorted([*deployment.landing.rglob(f"{anchor}_*"), last_technology]):
         target = withheld / path.relative_to(deployment.landing)
         target.parent.mkdir(parents=True, exist_ok=True)
         path.rename(target)
@@ -137,7 +144,8 @@ def test_a_seed_change_restages_what_reads_it_and_only_that(
 ) -> None:
     """Stored staged rows altered as other logic would have made them, then an incremental
     build with nothing new landed in a project copy whose industry map differs: Bombora
-    (reads the map) is staged again from raw; activities (does not) keep their rows."""
+    (reads the map) is staged again from raw; activities (does not) keep their rows; a
+    technology table from before logic versions (no lineage columns) is rebuilt."""
     from orchestration.lib.build_fingerprint import DBT_PROJECT_PARTS
 
     deployment, *_ = withheld_then_delivered
@@ -160,6 +168,12 @@ def test_a_seed_change_restages_what_reads_it_and_only_that(
         activities = con.execute(
             "select count(*) from staging.stg_engagement__activities"
         ).fetchone()[0]
+        # A table staged before logic versions and lineage columns (an upgraded deployment).
+        technologies = con.execute(
+            "select count(*) from staging.stg_enrichment__technologies"
+        ).fetchone()[0]
+        for column in ("logic_version", "_loaded_at", "_source_file", "_row_number"):
+            con.execute(f"alter table staging.stg_enrichment__technologies drop column {column}")
     seed = project / "seeds" / "industry_map.csv"
     lines = seed.read_text().splitlines()
     assert f"{key},{industry}" in lines
@@ -205,8 +219,13 @@ def test_a_seed_change_restages_what_reads_it_and_only_that(
         stale = con.execute(
             "select count(*) from staging.stg_engagement__activities where channel = 'stale'"
         ).fetchone()[0]
+        restaged = con.execute(
+            "select count(*), count(logic_version), count(_loaded_at) "
+            "from staging.stg_enrichment__technologies"
+        ).fetchone()
     assert bombora[0] == 0 and bombora[1] > 0 and bombora[2] == 0, bombora
     assert stale == activities  # nothing new, same logic: no stored activity was touched
+    assert restaged == (technologies, technologies, technologies)  # rebuilt whole from raw
 
 
 def test_each_table_materialization_carries_its_row_count(withheld_then_delivered) -> None:

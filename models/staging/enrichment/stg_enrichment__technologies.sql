@@ -1,11 +1,17 @@
--- One row per company registrable domain and technology of the long-form
--- technology table: the category of the latest version, the seen-window over all.
-with
-
-source as (
-    select * from {{ source('enrichment', 'technology') }}
-),
-
+{#- One row per company registrable domain and technology of the long-form
+    technology table: the category of the latest version, the seen-window over all.
+    Incremental over append-only raw (macros/incremental/staged_incremental.sql):
+    a run stages the rows loaded since the last and keeps, per key, the latest
+    version over them and the stored row, the seen-window over both; other logic
+    re-stages everything. -#}
+{%- set keys = ['domain', 'tech_name'] -%}
+{{ config(**staged_incremental(keys)) }}
+{%- set staged_columns = [
+    'domain', 'tech_name', 'tech_category', 'first_seen_date', 'last_seen_date',
+    '_loaded_at', '_source_file', '_row_number',
+] -%}
+{#- The per-row logic, versioned: the CTEs from the delivered rows to one staged row per key. -#}
+{%- set per_row_logic -%}
 cleaned as (
     select
         domain as domain_landed,
@@ -44,18 +50,40 @@ versions as (
         on cleaned.domain_landed = hosts.raw_value
 ),
 
-latest_versions as (
-    {{ latest_version('versions', ['domain', 'tech_name'], 'last_seen_date') }}
+delivered_latest as (
+    {{ latest_version('versions', keys, 'last_seen_date') }}
 ),
 
-final as (
+-- The latest version's own last_seen is the latest of all versions (nulls last), so
+-- the stored last_seen_date orders a stored row against new ones.
+staged as (
     select
         domain,
         tech_name,
         tech_category,
         first_seen_all_versions as first_seen_date,
-        last_seen_all_versions as last_seen_date
-    from latest_versions
+        last_seen_all_versions as last_seen_date,
+        _loaded_at,
+        _source_file,
+        _row_number
+    from delivered_latest
 )
+{%- endset -%}
+{%- set version = logic_version(per_row_logic) -%}
+{%- do forget_rows_of_other_logic(this, version) -%}
+with
+
+source as (
+    select * from {{ source('enrichment', 'technology') }}
+    {% if is_incremental() %}
+        where {{ loaded_after_stored(this) }}
+    {% endif %}
+),
+
+{{ per_row_logic }},
+
+-- The stored rows of the delivered keys compete with the new ones (incremental runs);
+-- the first seen date is the earliest of both.
+{{ staged_latest_ctes(keys, 'last_seen_date', staged_columns, version, spans={'first_seen_date': 'min'}) }}
 
 select * from final
