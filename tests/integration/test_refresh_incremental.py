@@ -44,6 +44,7 @@ INCREMENTAL_STAGED = (
     "stg_intent__bombora_surges",
     "stg_engagement__activities",
     "stg_enrichment__technologies",
+    "stg_enrichment__companies",
 )
 
 

@@ -1,9 +1,18 @@
-with
-
-source as (
-    select * from {{ source('enrichment', 'company') }}
-),
-
+{#- Incremental over append-only raw (macros/incremental/staged_incremental.sql):
+    a run stages the rows loaded since the last and keeps, per key, the latest
+    version over them and the stored row; other logic re-stages everything. -#}
+{%- set keys = ['domain'] -%}
+{{ config(**staged_incremental(keys)) }}
+{%- set staged_columns = [
+    'domain', 'company_name', 'company_name_normalized', 'industry', 'industry_raw',
+    'sub_industry', 'employees', 'employees_range', 'annual_revenue', 'revenue_range',
+    'country', 'country_code_raw', 'country_code', 'region', 'state', 'city',
+    'founded_year', 'funding_total', 'latest_funding_stage', 'technologies',
+    'parent_domain', 'ultimate_parent_domain', 'updated_at', 'invalid_values',
+    '_loaded_at', '_source_file', '_row_number',
+] -%}
+{#- The per-row logic, versioned: the CTEs from the delivered rows to one staged row per key. -#}
+{%- set per_row_logic -%}
 industry_map as (
     select * from {{ ref('industry_map') }}
 ),
@@ -83,11 +92,11 @@ typed as (
         on cleaned.domain_landed = hosts.raw_value
 ),
 
-latest_versions as (
+delivered_versions as (
     {{ latest_version('typed', 'domain', 'updated_at') }}
 ),
 
-latest as (
+delivered_latest as (
     select
         *,
         case
@@ -99,14 +108,14 @@ latest as (
                 then cast(founded_year_value as {{ dbt.type_int() }})
         end as founded_year,
         case when funding_total_value >= 0 then funding_total_value end as funding_total
-    from latest_versions
+    from delivered_versions
 ),
 
 tech_items as (
     select
         domain,
         {{ unnest_split('tech_text', ';') }} as tech_name
-    from latest
+    from delivered_latest
     where tech_text is not null
 ),
 
@@ -126,60 +135,80 @@ tech_lists as (
     group by domain
 ),
 
-final as (
+staged as (
     select
         -- ids
-        latest.domain,
+        delivered_latest.domain,
         -- strings
-        latest.company_name,
-        {{ normalize_company_name('latest.company_name') }} as company_name_normalized,
+        delivered_latest.company_name,
+        {{ normalize_company_name('delivered_latest.company_name') }} as company_name_normalized,
         industry_map.industry,
-        latest.industry_raw,
-        latest.sub_industry,
+        delivered_latest.industry_raw,
+        delivered_latest.sub_industry,
         -- numerics
-        latest.employees,
-        latest.employees_range,
-        latest.annual_revenue,
-        latest.revenue_range,
+        delivered_latest.employees,
+        delivered_latest.employees_range,
+        delivered_latest.annual_revenue,
+        delivered_latest.revenue_range,
         -- geography
-        latest.country,
-        latest.country_code_text as country_code_raw,
+        delivered_latest.country,
+        delivered_latest.country_code_text as country_code_raw,
         coalesce(code_map.country_code, name_map.country_code) as country_code,
         coalesce(code_map.region, name_map.region) as region,
-        latest.state,
-        latest.city,
+        delivered_latest.state,
+        delivered_latest.city,
         -- funding and technology
-        latest.founded_year,
-        latest.funding_total,
-        latest.latest_funding_stage,
+        delivered_latest.founded_year,
+        delivered_latest.funding_total,
+        delivered_latest.latest_funding_stage,
         tech_lists.technologies,
         parent_hosts.registrable_domain as parent_domain,
         ultimate_parent_hosts.registrable_domain as ultimate_parent_domain,
         -- timestamps
-        latest.updated_at,
+        delivered_latest.updated_at,
         {{ list_invalid_values([
-            ['employees', 'latest.employees_text', 'latest.employees'],
-            ['annual_revenue', 'latest.annual_revenue_text', 'latest.annual_revenue'],
-            ['founded_year', 'latest.founded_year_text', 'latest.founded_year'],
-            ['funding_total', 'latest.funding_total_text', 'latest.funding_total'],
-            ['parent_domain', 'latest.parent_domain_text', 'parent_hosts.registrable_domain'],
-            ['ultimate_parent_domain', 'latest.ultimate_parent_domain_text',
+            ['employees', 'delivered_latest.employees_text', 'delivered_latest.employees'],
+            ['annual_revenue', 'delivered_latest.annual_revenue_text', 'delivered_latest.annual_revenue'],
+            ['founded_year', 'delivered_latest.founded_year_text', 'delivered_latest.founded_year'],
+            ['funding_total', 'delivered_latest.funding_total_text', 'delivered_latest.funding_total'],
+            ['parent_domain', 'delivered_latest.parent_domain_text', 'parent_hosts.registrable_domain'],
+            ['ultimate_parent_domain', 'delivered_latest.ultimate_parent_domain_text',
                 'ultimate_parent_hosts.registrable_domain'],
-            ['updated_at', 'latest.updated_text', 'latest.updated_at'],
-        ]) }} as invalid_values
-    from latest
+            ['updated_at', 'delivered_latest.updated_text', 'delivered_latest.updated_at'],
+        ]) }} as invalid_values,
+        -- the version order: which delivery this row is
+        delivered_latest._loaded_at,
+        delivered_latest._source_file,
+        delivered_latest._row_number
+    from delivered_latest
     left join tech_lists
-        on latest.domain = tech_lists.domain
+        on delivered_latest.domain = tech_lists.domain
     left join industry_map
-        on {{ lookup_key('latest.industry_raw') }} = industry_map.raw_value
+        on {{ lookup_key('delivered_latest.industry_raw') }} = industry_map.raw_value
     left join country_map as code_map
-        on {{ lookup_key('latest.country_code_text') }} = code_map.raw_value
+        on {{ lookup_key('delivered_latest.country_code_text') }} = code_map.raw_value
     left join country_map as name_map
-        on {{ lookup_key('latest.country') }} = name_map.raw_value
+        on {{ lookup_key('delivered_latest.country') }} = name_map.raw_value
     left join hosts as parent_hosts
-        on latest.parent_domain_landed = parent_hosts.raw_value
+        on delivered_latest.parent_domain_landed = parent_hosts.raw_value
     left join hosts as ultimate_parent_hosts
-        on latest.ultimate_parent_domain_landed = ultimate_parent_hosts.raw_value
+        on delivered_latest.ultimate_parent_domain_landed = ultimate_parent_hosts.raw_value
 )
+{%- endset -%}
+{%- set version = logic_version(per_row_logic) -%}
+{%- do forget_rows_of_other_logic(this, version) -%}
+with
+
+source as (
+    select * from {{ source('enrichment', 'company') }}
+    {% if is_incremental() %}
+        where {{ loaded_after_stored(this) }}
+    {% endif %}
+),
+
+{{ per_row_logic }},
+
+-- The stored rows of the delivered keys compete with the new ones (incremental runs).
+{{ staged_latest_ctes(keys, 'updated_at', staged_columns, version) }}
 
 select * from final
