@@ -201,7 +201,10 @@ final as (
         identities.identity_key
     from with_baseline
     inner join identities on with_baseline.account_id = identities.account_id
-    where with_baseline.is_computed
+    {% if is_incremental() %}
+        -- (a full build computes every row; a filter here costs it a slower plan)
+        where with_baseline.is_computed
+    {% endif %}
 )
 
 select * from final
