@@ -5,7 +5,7 @@
     version is a maximum, so the result equals a full build. The stored rows carry
     the version of the logic that made them (`logic_version`); a run with other
     logic (the model's per-row SQL as rendered, macros included, or a seed it
-    reads) forgets them all and stages every raw row again. -#}
+    reads) drops the table and stages every raw row again. -#}
 
 {#- The config: delete+insert on the staged key where rows can be replaced; a
     table rebuilt by every run where they cannot (Spark without Delta). -#}

@@ -45,6 +45,18 @@ reprocess as (
     from {{ this }} as this_model
 ),
 
+-- The first surge week read: the window's (the baselines before it are stored rows) or,
+-- where rows cannot be replaced, its baseline weeks' too; every week when none is stored.
+surges_read_from as (
+    select
+        coalesce(
+            {{ 'reprocess.from_week' if replaces_rows
+                else dbt.dateadd('day', -7 * var('intent_baseline_weeks'), 'reprocess.from_week') }},
+            cast('1900-01-01' as date)
+        ) as week_start_date
+    from reprocess
+),
+
 {% if replaces_rows %}
 -- After the pre-hook, an account without stored rows is new or changed: all its weeks.
 unstored_account_domains as (
@@ -70,17 +82,7 @@ matched_surges as (
     inner join signal_domains
         on lower(trim(surges.domain)) = signal_domains.domain
     {% if is_incremental() %}
-        where surges.week_start_date >= (
-            {%- if replaces_rows %}
-                select coalesce(reprocess.from_week, cast('1900-01-01' as date)) from reprocess
-            {%- else %}
-                select coalesce(
-                    {{ dbt.dateadd('day', -7 * var('intent_baseline_weeks'), 'reprocess.from_week') }},
-                    cast('1900-01-01' as date)
-                )
-                from reprocess
-            {%- endif %}
-        )
+        where surges.week_start_date >= (select surges_read_from.week_start_date from surges_read_from)
         {% if replaces_rows %}
             union all
             select
