@@ -60,7 +60,7 @@ def withheld_then_delivered(built_warehouse: BuiltWarehouse, tmp_path_factory):
     # Technology deliveries end before the last day: its last file is held back too, so
     # day 2 merges new technology versions into stored ones.
     last_technology = sorted((deployment.landing / "enrichment" / "technology").iterdir())[-1]
-    for path in sorted([*deployment.landing.rglob(f"{anchor}_*"), last_technology]):
+    for path in sorted({*deployment.landing.rglob(f"{anchor}_*"), last_technology}):
         target = withheld / path.relative_to(deployment.landing)
         target.parent.mkdir(parents=True, exist_ok=True)
         path.rename(target)
