@@ -38,10 +38,7 @@ example_buckets as (
         examples.cutoff_name,
         examples.account_id,
         attributes.attribute_name,
-        attributes.bucket,
-        count(*) over (
-            partition by examples.cutoff_name, attributes.attribute_name, attributes.bucket
-        ) as support  -- noqa: RF04
+        attributes.bucket
     from examples
     inner join attributes
         on
@@ -51,36 +48,49 @@ example_buckets as (
         on attributes.attribute_name = scored_attributes.attribute_name
 ),
 
-supported as (
+-- Counted by aggregation and joined back: a window count over ~10M rows per
+-- cutoff holds them all in memory partition by partition.
+bucket_support as (
     select
         cutoff_name,
-        account_id,
         attribute_name,
         bucket,
-        support,
-        dense_rank() over (partition by cutoff_name order by attribute_name) as block_id
+        count(*) as support  -- noqa: RF04
     from example_buckets
-    where support >= {{ var('icp_min_support') }}
+    group by
+        cutoff_name,
+        attribute_name,
+        bucket
 ),
 
 terms as (
     select
-        cutoff_name,
-        account_id,
+        base_rates.cutoff_name,
+        examples.account_id,
         cast('intercept' as {{ dbt.type_string() }}) as attribute_name,
         cast('intercept' as {{ dbt.type_string() }}) as bucket,
-        0 as block_id
+        true as is_intercept,
+        base_rates.examples as feature_rows
     from examples
+    inner join base_rates
+        on examples.cutoff_name = base_rates.cutoff_name
 
     union all
 
     select
-        cutoff_name,
-        account_id,
-        attribute_name,
-        bucket,
-        block_id
-    from supported
+        example_buckets.cutoff_name,
+        example_buckets.account_id,
+        example_buckets.attribute_name,
+        example_buckets.bucket,
+        false as is_intercept,
+        bucket_support.support as feature_rows
+    from example_buckets
+    inner join bucket_support
+        on
+            example_buckets.cutoff_name = bucket_support.cutoff_name
+            and example_buckets.attribute_name = bucket_support.attribute_name
+            and example_buckets.bucket = bucket_support.bucket
+    where bucket_support.support >= {{ var('icp_min_support') }}
 ),
 
 final as (
@@ -93,11 +103,11 @@ final as (
         examples.won_weight,
         examples.won_weight + examples.lost_weight as total_weight,
         case
-            when terms.block_id = 0 then 0
+            when terms.is_intercept then 0
             else {{ var('icp_prior_strength') }} * base_rates.base_rate * (1 - base_rates.base_rate)
         end as l2_penalty,
-        count(*) over (partition by terms.cutoff_name, terms.attribute_name, terms.bucket) as feature_rows,
-        case when terms.block_id = 0 then ln(base_rates.base_rate / (1 - base_rates.base_rate)) else 0 end
+        terms.feature_rows,
+        case when terms.is_intercept then ln(base_rates.base_rate / (1 - base_rates.base_rate)) else 0 end
             as beta,
         ln(base_rates.base_rate / (1 - base_rates.base_rate)) as eta
     from terms
