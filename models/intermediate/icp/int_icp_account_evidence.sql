@@ -25,24 +25,30 @@ scored_attributes as (
     where is_scored
 ),
 
+known_attributes as (
+    select
+        cutoff_name,
+        account_id,
+        attribute_name,
+        max(case when is_scored then 1 else 0 end) as is_scored,
+        max(case when is_scored and is_supported then 1 else 0 end) as is_supported
+    from contributions
+    group by
+        cutoff_name,
+        account_id,
+        attribute_name
+),
+
 account_counts as (
     select
         cutoff_name,
         account_id,
-        count(distinct case when is_scored then attribute_name end) as known_attributes,
-        count(distinct case when is_scored and is_supported then attribute_name end) as supported_attributes
-    from contributions
+        sum(is_scored) as known_attributes,
+        sum(is_supported) as supported_attributes
+    from known_attributes
     group by
         cutoff_name,
         account_id
-),
-
-known_attributes as (
-    select distinct
-        cutoff_name,
-        account_id,
-        attribute_name
-    from contributions
 ),
 
 missing_attributes as (

@@ -36,20 +36,52 @@ snapshots as (
     where snapshots.as_of_date <= as_of.as_of_date
 ),
 
+-- Cumulative facts as steps: per account, each month with new facts starts a step
+-- that lasts until the next one (to_month_start_date, exclusive), carrying the
+-- running totals; joined to the KPI months it spans. One row per output row, instead
+-- of every fact joined to every later month and grouped back.
+won_deal_months as (
+    select
+        account_id,
+        cast({{ dbt.date_trunc('month', 'close_date') }} as date) as from_month_start_date,
+        max(close_date) as last_won_date,
+        sum(cast(amount_usable as {{ exact_decimal() }})) as won_amount_usd
+    from won_deals
+    group by
+        account_id,
+        cast({{ dbt.date_trunc('month', 'close_date') }} as date)
+),
+
+won_deal_steps as (
+    select
+        account_id,
+        from_month_start_date,
+        lead(from_month_start_date) over (
+            partition by account_id order by from_month_start_date
+        ) as to_month_start_date,
+        last_won_date,
+        sum(won_amount_usd) over (
+            partition by account_id order by from_month_start_date
+            rows between unbounded preceding and current row
+        ) as lifetime_value_usd
+    from won_deal_months
+),
+
 customer_months as (
     select
-        won_deals.account_id,
+        won_deal_steps.account_id,
         months.month_start_date,
         months.month_end_date,
-        max(won_deals.close_date) as last_won_date,
-        cast(sum(cast(
-            won_deals.amount_usable
-            as {{ exact_decimal() }}
-        )) as {{ type_double() }}) as lifetime_value_usd
-    from won_deals
+        won_deal_steps.last_won_date,
+        cast(won_deal_steps.lifetime_value_usd as {{ type_double() }}) as lifetime_value_usd
+    from won_deal_steps
     inner join months
-        on won_deals.close_date <= months.month_end_date
-    group by won_deals.account_id, months.month_start_date, months.month_end_date
+        on
+            won_deal_steps.from_month_start_date <= months.month_start_date
+            and (
+                won_deal_steps.to_month_start_date is null
+                or won_deal_steps.to_month_start_date > months.month_start_date
+            )
 ),
 
 customer_facts as (
@@ -66,21 +98,39 @@ customer_facts as (
 contact_months as (
     select
         contacts.account_id,
-        cast({{ dbt.date_trunc('month', 'contacts.created_at') }} as date) as created_month_start_date,
+        cast({{ dbt.date_trunc('month', 'contacts.created_at') }} as date) as from_month_start_date,
         count(*) as contact_count
     from contacts
     group by contacts.account_id, cast({{ dbt.date_trunc('month', 'contacts.created_at') }} as date)
 ),
 
+contact_steps as (
+    select
+        account_id,
+        from_month_start_date,
+        lead(from_month_start_date) over (
+            partition by account_id order by from_month_start_date
+        ) as to_month_start_date,
+        sum(contact_count) over (
+            partition by account_id order by from_month_start_date
+            rows between unbounded preceding and current row
+        ) as contacts
+    from contact_months
+),
+
 contact_facts as (
     select
-        contact_months.account_id,
+        contact_steps.account_id,
         months.month_start_date,
-        sum(contact_months.contact_count) as contacts
-    from contact_months
+        contact_steps.contacts
+    from contact_steps
     inner join months
-        on contact_months.created_month_start_date <= months.month_start_date
-    group by contact_months.account_id, months.month_start_date
+        on
+            contact_steps.from_month_start_date <= months.month_start_date
+            and (
+                contact_steps.to_month_start_date is null
+                or contact_steps.to_month_start_date > months.month_start_date
+            )
 ),
 
 role_facts as (

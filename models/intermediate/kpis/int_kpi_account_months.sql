@@ -8,6 +8,7 @@
     it bought (else every past win would land in not_target). An account missing
     from the run counts as not_target. -#}
 {%- set double = type_double() -%}
+{%- set fact_ctes = ['account_month_states', 'opportunity_months', 'mqa_conversions', 'program_costs'] -%}
 with
 
 months as (
@@ -34,84 +35,73 @@ program_costs as (
     select * from {{ ref('int_kpi_program_costs') }}
 ),
 
-account_months as (
+-- Every fact CTE has one row per account and month: full outer joins line them up,
+-- each joined on the key of the rows joined before it (coalesced).
+account_facts as (
     select
-        opportunity_months.account_id,
-        opportunity_months.month_start_date
-    from opportunity_months
-    union
-    select
-        account_month_states.account_id,
-        account_month_states.month_start_date
+        {{ coalesced_column(fact_ctes, 'account_id') }} as account_id,
+        {{ coalesced_column(fact_ctes, 'month_start_date') }} as month_start_date,
+        opportunity_months.opportunities_created,
+        opportunity_months.pipeline_created_usd,
+        opportunity_months.closed_deals,
+        opportunity_months.won_deals,
+        opportunity_months.won_amount_usd,
+        opportunity_months.won_deals_with_amount,
+        opportunity_months.won_cycle_days,
+        account_month_states.is_active_customer,
+        account_month_states.lifetime_value_usd,
+        account_month_states.contacts,
+        account_month_states.buying_roles_covered,
+        mqa_conversions.account_id is not null as is_mqa,
+        mqa_conversions.is_converted as is_mqa_converted,
+        program_costs.program_cost_usd
     from account_month_states
-    union
-    select
-        mqa_conversions.account_id,
-        mqa_conversions.month_start_date
-    from mqa_conversions
-    union
-    select
-        program_costs.account_id,
-        program_costs.month_start_date
-    from program_costs
-),
-
-attributed as (
-    select
-        account_months.account_id,
-        account_months.month_start_date,
-        coalesce(
-            case when months.tier_basis = 'rules_backfill' then tier_history.rule_tier else tier_history.tier end,
-            'not_target'
-        ) as kpi_tier
-    from account_months
-    inner join months
-        on account_months.month_start_date = months.month_start_date
-    left join tier_history
+    full outer join opportunity_months
         on
-            account_months.account_id = tier_history.account_id
-            and months.tier_run_date = tier_history.as_of_date
+            account_month_states.account_id = opportunity_months.account_id
+            and account_month_states.month_start_date = opportunity_months.month_start_date
+    full outer join mqa_conversions
+        on
+            {{ coalesced_column(fact_ctes[:2], 'account_id') }} = mqa_conversions.account_id
+            and {{ coalesced_column(fact_ctes[:2], 'month_start_date') }} = mqa_conversions.month_start_date
+    full outer join program_costs
+        on
+            {{ coalesced_column(fact_ctes[:3], 'account_id') }} = program_costs.account_id
+            and {{ coalesced_column(fact_ctes[:3], 'month_start_date') }} = program_costs.month_start_date
 ),
 
 final as (
     select
-        attributed.account_id,
-        attributed.month_start_date,
-        attributed.kpi_tier,
-        cast(opportunity_months.opportunities_created as {{ double }}) as opportunities_created,
-        cast(opportunity_months.pipeline_created_usd as {{ double }}) as pipeline_created_usd,
-        cast(opportunity_months.closed_deals as {{ double }}) as closed_deals,
-        cast(opportunity_months.won_deals as {{ double }}) as won_deals,
-        cast(opportunity_months.won_amount_usd as {{ double }}) as won_amount_usd,
-        cast(opportunity_months.won_deals_with_amount as {{ double }}) as won_deals_with_amount,
-        cast(opportunity_months.won_cycle_days as {{ double }}) as won_cycle_days,
-        cast(case when account_month_states.is_active_customer then 1 end as {{ double }}) as active_customers,
-        cast(account_month_states.lifetime_value_usd as {{ double }}) as lifetime_value_usd,
-        cast(account_month_states.contacts as {{ double }}) as contacts,
-        cast(account_month_states.buying_roles_covered as {{ double }}) as buying_roles_covered,
-        cast(case when mqa_conversions.account_id is not null then 1 end as {{ double }}) as mqa_accounts,
+        account_facts.account_id,
+        account_facts.month_start_date,
+        coalesce(
+            case when months.tier_basis = 'rules_backfill' then tier_history.rule_tier else tier_history.tier end,
+            'not_target'
+        ) as kpi_tier,
+        cast(account_facts.opportunities_created as {{ double }}) as opportunities_created,
+        cast(account_facts.pipeline_created_usd as {{ double }}) as pipeline_created_usd,
+        cast(account_facts.closed_deals as {{ double }}) as closed_deals,
+        cast(account_facts.won_deals as {{ double }}) as won_deals,
+        cast(account_facts.won_amount_usd as {{ double }}) as won_amount_usd,
+        cast(account_facts.won_deals_with_amount as {{ double }}) as won_deals_with_amount,
+        cast(account_facts.won_cycle_days as {{ double }}) as won_cycle_days,
+        cast(case when account_facts.is_active_customer then 1 end as {{ double }}) as active_customers,
+        cast(account_facts.lifetime_value_usd as {{ double }}) as lifetime_value_usd,
+        cast(account_facts.contacts as {{ double }}) as contacts,
+        cast(account_facts.buying_roles_covered as {{ double }}) as buying_roles_covered,
+        cast(case when account_facts.is_mqa then 1 end as {{ double }}) as mqa_accounts,
         cast(
-            case when mqa_conversions.is_converted then 1 when mqa_conversions.account_id is not null then 0 end
+            case when account_facts.is_mqa_converted then 1 when account_facts.is_mqa then 0 end
             as {{ double }}
         ) as mqa_converted_accounts,
-        cast(program_costs.program_cost_usd as {{ double }}) as program_cost_usd
-    from attributed
-    left join opportunity_months
+        cast(account_facts.program_cost_usd as {{ double }}) as program_cost_usd
+    from account_facts
+    inner join months
+        on account_facts.month_start_date = months.month_start_date
+    left join tier_history
         on
-            attributed.account_id = opportunity_months.account_id
-            and attributed.month_start_date = opportunity_months.month_start_date
-    left join account_month_states
-        on
-            attributed.account_id = account_month_states.account_id
-            and attributed.month_start_date = account_month_states.month_start_date
-    left join mqa_conversions
-        on
-            attributed.account_id = mqa_conversions.account_id
-            and attributed.month_start_date = mqa_conversions.month_start_date
-    left join program_costs
-        on
-            attributed.account_id = program_costs.account_id
-            and attributed.month_start_date = program_costs.month_start_date
+            account_facts.account_id = tier_history.account_id
+            and months.tier_run_date = tier_history.as_of_date
 )
 
 select * from final
