@@ -1,6 +1,6 @@
 {#- Generic test: the combination of `columns` identifies a row (no two rows
     share it and none of its parts is null). Dispatched: DuckDB first groups one
-    64-bit hash per row (duplicate_hash_filter) and groups the key itself only for
+    64-bit hash per row (duplicate_hashes) and groups the key itself only for
     the rows whose hash repeats. -#}
 {% test unique_combination(model, columns) %}
     {{ return(adapter.dispatch('test_unique_combination', 'abm_warehouse')(model, columns)) }}

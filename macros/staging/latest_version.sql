@@ -33,7 +33,7 @@
         {%- if updated_at %}{{ updated_at }} desc nulls last, {% endif -%}
         _loaded_at desc, _source_file desc, _row_number desc
     {%- endset -%}
-    {{ _latest_version_select(relation, keys, version_order, 'rank') }}
+    {{ _latest_version_select(relation, keys, version_order) }}
 {%- endmacro %}
 
 {#- The same order as one descending struct: each column behind an is-not-null
