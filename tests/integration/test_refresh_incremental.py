@@ -41,6 +41,11 @@ INCREMENTAL_LATEST = {
 # Staging models incremental over append-only raw: whole tables, without the load times
 # (each warehouse loaded the files at its own time).
 INCREMENTAL_STAGED = (
+    "base_crm__accounts",
+    "base_crm__contacts",
+    "base_crm__leads",
+    "base_crm__opportunities",
+    "base_crm__tasks",
     "stg_intent__bombora_surges",
     "stg_engagement__activities",
     "stg_enrichment__technologies",

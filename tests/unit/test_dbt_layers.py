@@ -1,7 +1,9 @@
 """The dbt project's shape, read from the manifest: layers flow one way, models stay small.
 
 The rules (issue "One home for every rule"): staging is thin (one source table each,
-never another staging model); no intermediate model reads a mart; marts read
+never another staging model, except that a staging model may be the filter of its own
+base model, `base_<source>__<table>` in `staging/<source>/base/`, which reads the one
+source table); no intermediate model reads a mart; marts read
 intermediate models only; no model file is over 250 lines; no engine switch in a
 model body (engine differences are dispatched macros).
 """
@@ -40,14 +42,33 @@ def test_every_model_is_in_a_known_layer(models: dict[str, dict]) -> None:
     assert {layer(node) for node in models.values()} <= {"staging", "intermediate", "marts"}
 
 
+def reads_its_base_model(node: dict, models: dict[str, dict]) -> bool:
+    """A staging model that reads nothing but the base model of its own table."""
+    source_table = node["name"].removeprefix("stg_")
+    return not parents(node, models, "source") and parents(node, models, "model") == [
+        f"base_{source_table}"
+    ]
+
+
 def test_staging_models_read_one_source_table_and_no_model(models: dict[str, dict]) -> None:
     offenders = {
         node["name"]: (parents(node, models, "model"), parents(node, models, "source"))
         for node in models.values()
         if layer(node) == "staging"
+        and not reads_its_base_model(node, models)
         and (parents(node, models, "model") or len(parents(node, models, "source")) != 1)
     }
     assert offenders == {}
+
+
+def test_base_models_are_read_by_their_staging_model_only(models: dict[str, dict]) -> None:
+    readers: dict[str, list[str]] = {}
+    for node in models.values():
+        for parent in parents(node, models, "model"):
+            if parent.startswith("base_"):
+                readers.setdefault(parent, []).append(node["name"])
+    assert readers, "no base model: the rule below would hold for nothing"
+    assert {base: names for base, names in readers.items() if names != [f"stg_{base[5:]}"]} == {}
 
 
 def test_no_intermediate_model_reads_a_mart(models: dict[str, dict]) -> None:
