@@ -28,10 +28,13 @@ modes as (
     select * from {{ ref('int_icp_training_modes') }}
 ),
 
-reason_candidates as (
+-- The contributions that speak, each in words.
+speaking as (
     select
         cutoff_name,
         account_id,
+        attribute_name,
+        bucket,
         weight,
         case
             when is_rule_applied then rule_reason
@@ -41,28 +44,48 @@ reason_candidates as (
                 'cast(' ~ round_double('lift', 1) ~ ' as ' ~ dbt.type_string() ~ ')',
                 "'x as often'",
             ]) }}
-        end as reason_text,
-        row_number() over (
-            partition by cutoff_name, account_id
-            order by weight desc, attribute_name asc, bucket asc
-        ) as positive_rank,
-        row_number() over (
-            partition by cutoff_name, account_id
-            order by weight asc, attribute_name asc, bucket asc
-        ) as negative_rank
+        end as reason_text
     from contributions
     where
         abs(weight) >= {{ var('icp_reasons_min_abs_weight') }}
         and (is_rule_applied or lift is not null)
 ),
 
+-- Strengths ranked among the positive weights, concerns among the negative ones (each
+-- sort over its own half).
+positive_candidates as (
+    select
+        cutoff_name,
+        account_id,
+        reason_text,
+        row_number() over (
+            partition by cutoff_name, account_id
+            order by weight desc, attribute_name asc, bucket asc
+        ) as reason_rank
+    from speaking
+    where weight > 0
+),
+
+negative_candidates as (
+    select
+        cutoff_name,
+        account_id,
+        reason_text,
+        row_number() over (
+            partition by cutoff_name, account_id
+            order by weight asc, attribute_name asc, bucket asc
+        ) as reason_rank
+    from speaking
+    where weight < 0
+),
+
 positive_reasons as (
     select
         cutoff_name,
         account_id,
-        {{ dbt.listagg('reason_text', "'; '", 'order by positive_rank') }} as reasons
-    from reason_candidates
-    where weight > 0 and positive_rank <= {{ var('icp_reasons_positive') }}
+        {{ dbt.listagg('reason_text', "'; '", 'order by reason_rank') }} as reasons
+    from positive_candidates
+    where reason_rank <= {{ var('icp_reasons_positive') }}
     group by
         cutoff_name,
         account_id
@@ -72,9 +95,9 @@ negative_reasons as (
     select
         cutoff_name,
         account_id,
-        {{ dbt.listagg('reason_text', "'; '", 'order by negative_rank') }} as reasons
-    from reason_candidates
-    where weight < 0 and negative_rank <= {{ var('icp_reasons_negative') }}
+        {{ dbt.listagg('reason_text', "'; '", 'order by reason_rank') }} as reasons
+    from negative_candidates
+    where reason_rank <= {{ var('icp_reasons_negative') }}
     group by
         cutoff_name,
         account_id

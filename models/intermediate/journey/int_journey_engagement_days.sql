@@ -10,6 +10,7 @@
 {%- set window_days = var('journey_engaged_window_days') | int -%}
 {%- set recent_days = 7 * (var('intent_recent_weeks') | int) -%}
 {%- set double = type_double() -%}
+{%- set days_since_epoch = dbt.datediff("cast('2000-01-03' as date)", 'evaluated_date', 'day') -%}
 with
 
 as_of as (
@@ -46,54 +47,67 @@ surge_weeks as (
         and coalesce(intent_topics.relevance_weight, {{ var('intent_default_topic_weight') }}) > 0
 ),
 
-candidate_dates as (
+-- Every dated fact of an account: its activity days (with points), its surging weeks and
+-- the as-of date. The evaluated dates are their dates.
+dated_facts as (
     select
         activity_days.account_id,
-        activity_days.activity_date as evaluated_date
+        activity_days.activity_date as evaluated_date,
+        cast(activity_days.points as {{ exact_decimal() }}) as points,
+        0 as surge
     from activity_days
 
-    union
+    union all
 
     select
         surge_weeks.account_id,
-        surge_weeks.week_start_date as evaluated_date
+        surge_weeks.week_start_date as evaluated_date,
+        cast(null as {{ exact_decimal() }}) as points,
+        1 as surge
     from surge_weeks
 
-    union
+    union all
 
     select
         accounts.account_id,
-        as_of.as_of_date as evaluated_date
+        as_of.as_of_date as evaluated_date,
+        cast(null as {{ exact_decimal() }}) as points,
+        0 as surge
     from accounts
     cross join as_of
 ),
 
-window_points as (
+-- Trailing windows over the day number (RANGE frames over an integer are portable; a
+-- frame ending at the current row holds every fact of that date).
+windowed as (
     select
-        candidate_dates.account_id,
-        candidate_dates.evaluated_date,
-        cast(sum(cast(activity_days.points as {{ exact_decimal() }})) as {{ double }}) as points
-    from candidate_dates
-    inner join activity_days
-        on
-            candidate_dates.account_id = activity_days.account_id
-            and candidate_dates.evaluated_date >= activity_days.activity_date
-            and {{ dbt.dateadd('day', -1 * window_days, 'candidate_dates.evaluated_date') }}
-            < activity_days.activity_date
-    group by candidate_dates.account_id, candidate_dates.evaluated_date
+        account_id,
+        evaluated_date,
+        sum(points) over days_window as window_points,
+        count(points) over days_window as window_activity_days,
+        max(surge) over (
+            partition by account_id
+            order by {{ days_since_epoch }}
+            range between {{ recent_days - 1 }} preceding and current row
+        ) as recent_surge
+    from dated_facts
+    window days_window as (
+        partition by account_id
+        order by {{ days_since_epoch }}
+        range between {{ window_days - 1 }} preceding and current row
+    )
 ),
 
-recent_intent as (
-    select distinct
-        candidate_dates.account_id,
-        candidate_dates.evaluated_date
-    from candidate_dates
-    inner join surge_weeks
-        on
-            candidate_dates.account_id = surge_weeks.account_id
-            and candidate_dates.evaluated_date >= surge_weeks.week_start_date
-            and {{ dbt.dateadd('day', -1 * recent_days, 'candidate_dates.evaluated_date') }}
-            < surge_weeks.week_start_date
+-- The dates with activity points in their window (every fact of a date has its values).
+window_points as (
+    select
+        account_id,
+        evaluated_date,
+        cast(max(window_points) as {{ double }}) as points,
+        max(recent_surge) = 1 as has_recent_intent
+    from windowed
+    where window_activity_days > 0
+    group by account_id, evaluated_date
 ),
 
 final as (
@@ -103,15 +117,11 @@ final as (
         window_points.points >= {{ var('journey_engaged_min_points') }} as is_engaged,
         (
             window_points.points >= {{ var('journey_engaged_min_points') }}
-            and recent_intent.account_id is not null
+            and window_points.has_recent_intent
         )
         or window_points.points >= {{ var('journey_mqa_min_points') }} as is_mqa,
         window_points.evaluated_date
     from window_points
-    left join recent_intent
-        on
-            window_points.account_id = recent_intent.account_id
-            and window_points.evaluated_date = recent_intent.evaluated_date
 )
 
 select * from final
